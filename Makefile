@@ -1,0 +1,58 @@
+# VBT: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+# `make run` is development and `make test` the test settings, whatever the shell exports.
+DEV := DJANGO_SETTINGS_MODULE=vbt.settings.dev
+TEST := DJANGO_SETTINGS_MODULE=vbt.settings.test
+
+.PHONY: install run serve test lint format bench messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || { \
+		$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+			|| { echo "VBT needs Python 3.11 or newer as '$(PYTHON)'; try: make PYTHON=python3.12 $(MAKECMDGOALS)"; exit 1; }; \
+		$(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: \
+		-r requirements.txt -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py demo_data
+	@echo "VBT: http://$(HOST)/ (stop with Ctrl+C)"
+	$(DEV) $(BIN)/python manage.py runserver $(HOST)
+
+# The site without migrating or loading the demo again.
+serve: install
+	$(DEV) $(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	@mkdir -p var
+	$(TEST) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@mkdir -p var
+	$(BIN)/python -m bench
+
+# Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed,
+# so running the site never needs it.
+messages: install
+	$(DEV) $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,9 @@
+"""Local development: the embedded default (SQLite, in-process Celery, console e-mail)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+
+# WhiteNoise serves from STATIC_ROOT; outside production nothing is collected there.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # noqa: F405

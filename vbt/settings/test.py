@@ -1,0 +1,13 @@
+"""Test settings: the same environment switches as base, made fast and quiet."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# WhiteNoise serves from STATIC_ROOT; outside production nothing is collected there.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # noqa: F405

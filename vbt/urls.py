@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from buurten import views as buurten_views
+
+urlpatterns = [
+    path("health/", buurten_views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("signalen/", include("signalen.urls")),
+    path("", include("buurten.urls")),
+]
+
+# MEDIA_URL is deliberately not served, not even with DEBUG: the only uploads are signal photos,
+# and signalen.views.foto streams those to members of the signal's team only.
