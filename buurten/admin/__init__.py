@@ -1,0 +1,24 @@
+"""The admin for staff and coordinators, limited by the same access rule as the pages.
+
+How coordinators get in: a coordinator has `is_staff=True` (kept in step with their roles by
+`buurten.services.teams.user_sync_staff`) but no model permissions at all. The ModelAdmins
+below grant access by the access rule in `buurten.selectors.teams` instead of Django's
+permission table: a coordinator sees and changes only their own teams' rows, views the partners
+and places of their gemeente, and never the user list. A superuser sees and changes everything.
+Two-factor authentication for the admin is enforced by `buurten.access_mfa.MFARequiredMiddleware`.
+
+Saving goes through the services wherever a rule exists (threshold, goal dates, roles, the last
+coordinator, subgebied polygons); the form runs the service's `*_clean` first, so its Dutch
+message shows next to the field and nothing is written.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import gebieden, mensen, teams
+
+admin.site.site_header = _("VBT-beheer")
+admin.site.site_title = _("VBT-beheer")
+admin.site.index_title = _("Beheer van teams, partners en signalen")
+
+__all__ = ["gebieden", "mensen", "teams"]

@@ -1,0 +1,344 @@
+"""Partners, teams with their commitments, memberships and subgebieden in the admin."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from buurten.forms import TeamInstellingenForm
+from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Subgebied, Team
+from buurten.selectors.teams import sees_all
+from buurten.services import teams as team_services
+from buurten.widgets import GeoJSONField
+
+from .access import AccessRuleAdmin, add_service_error, coord_team_ids
+
+
+@admin.register(Partner)
+class PartnerAdmin(AccessRuleAdmin):
+    """Partners are shared by the teams of a gemeente: coordinators view, staff edit."""
+
+    list_display = ["naam", "type", "gemeente", "contact_email"]
+    list_filter = ["type", "gemeente"]
+    list_select_related = ["gemeente"]
+    search_fields = ["naam", "contact_email"]
+
+    def scope_for_coordinator(self, request, qs):
+        gemeente_ids = Team.objects.filter(id__in=coord_team_ids(request)).values("gemeente_id")
+        return qs.filter(gemeente_id__in=gemeente_ids)
+
+    def team_id_of(self, obj):
+        return None
+
+
+# --- teams --------------------------------------------------------------------------------------
+
+
+class PartnerInzetForm(forms.ModelForm):
+    class Meta:
+        model = PartnerInzet
+        fields = ["partner", "toezegging", "gevraagd"]
+
+    def clean(self):
+        data = super().clean()
+        team = self.instance.team if self.instance.team_id else getattr(self, "parent_team", None)
+        if team is not None and data.get("partner"):
+            try:
+                team_services.partnerinzet_clean(team=team, partner=data["partner"])
+            except ValidationError as exc:
+                add_service_error(self, exc)
+        return data
+
+
+class PartnerInzetInline(admin.TabularInline):
+    model = PartnerInzet
+    form = PartnerInzetForm
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        partner_field = formset.form.base_fields["partner"]
+        if obj is not None:
+            partner_field.queryset = Partner.objects.filter(gemeente_id=obj.gemeente_id)
+        formset.form.parent_team = obj
+        return formset
+
+    def has_view_permission(self, request, obj=None):
+        return sees_all(user=request.user) or (obj is not None and obj.pk in coord_team_ids(request))
+
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+
+class TeamAdminForm(forms.ModelForm, TeamInstellingenForm):
+    # The settings fields are the team page's own (plain fields), so the service's message is the
+    # one a person reads here too, not Django's generic minimum.
+
+    class Meta:
+        model = Team
+        fields = [
+            "naam",
+            "slug",
+            "gemeente",
+            "buurten",
+            "doel",
+            "doel_start",
+            "doel_evaluatie",
+            "drempel_huishoudens",
+            "anoniem_gewicht",
+            "steun_venster_maanden",
+            "bewaartermijn_maanden",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            team_services.team_instellingen_clean(
+                drempel_huishoudens=data.get("drempel_huishoudens"),
+                anoniem_gewicht=data.get("anoniem_gewicht"),
+                steun_venster_maanden=data.get("steun_venster_maanden"),
+                bewaartermijn_maanden=data.get("bewaartermijn_maanden"),
+            )
+        except ValidationError as exc:
+            add_service_error(self, exc)
+        try:
+            team_services.team_doel_clean(
+                doel_start=data.get("doel_start"), doel_evaluatie=data.get("doel_evaluatie")
+            )
+        except ValidationError as exc:
+            add_service_error(self, exc)
+        return data
+
+
+@admin.register(Team)
+class TeamAdmin(AccessRuleAdmin):
+    form = TeamAdminForm
+    coordinator_can_change = True
+    list_display = ["naam", "gemeente", "drempel_huishoudens", "doel_evaluatie"]
+    list_select_related = ["gemeente"]
+    search_fields = ["naam", "slug"]
+    prepopulated_fields = {"slug": ["naam"]}
+    filter_horizontal = ["buurten"]
+    inlines = [PartnerInzetInline]
+    fieldsets = [
+        (None, {"fields": ["naam", "slug", "gemeente", "buurten"]}),
+        (_("Gezamenlijk doel"), {"fields": ["doel", "doel_start", "doel_evaluatie"]}),
+        (
+            _("Draagvlak en bewaren"),
+            {
+                "fields": [
+                    "drempel_huishoudens",
+                    "anoniem_gewicht",
+                    "steun_venster_maanden",
+                    "bewaartermijn_maanden",
+                ]
+            },
+        ),
+    ]
+
+    def team_id_of(self, obj):
+        return obj.pk
+
+    def scope_for_coordinator(self, request, qs):
+        return qs.filter(id__in=coord_team_ids(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        if sees_all(user=request.user):
+            return []
+        # A coordinator manages goal and threshold; the team's place is set by staff.
+        return ["naam", "slug", "gemeente", "buurten"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if sees_all(user=request.user) else {}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "buurten":
+            kwargs["queryset"] = Buurt.objects.select_related("wijk").order_by("naam")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            # A team in a gemeente imported since has no themas yet: logging a signal needs them.
+            from signalen.services import thema_seed_defaults
+
+            thema_seed_defaults(gemeente=obj.gemeente)
+            return
+        if sees_all(user=request.user):
+            obj.save(update_fields=["naam", "slug", "gemeente"])
+        team_services.team_instellingen_update(
+            team=obj,
+            door=request.user,
+            drempel_huishoudens=form.cleaned_data["drempel_huishoudens"],
+            anoniem_gewicht=form.cleaned_data["anoniem_gewicht"],
+            steun_venster_maanden=form.cleaned_data["steun_venster_maanden"],
+            bewaartermijn_maanden=form.cleaned_data["bewaartermijn_maanden"],
+        )
+        team_services.team_doel_update(
+            team=obj,
+            door=request.user,
+            doel=form.cleaned_data["doel"],
+            doel_start=form.cleaned_data["doel_start"],
+            doel_evaluatie=form.cleaned_data["doel_evaluatie"],
+        )
+
+
+# --- memberships --------------------------------------------------------------------------------
+
+
+class LidmaatschapAdminForm(forms.ModelForm):
+    class Meta:
+        model = Lidmaatschap
+        fields = ["user", "team", "partner", "rol"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            if self.instance.pk:
+                if "rol" in data:
+                    team_services.lidmaatschap_rol_clean(lidmaatschap=self.instance, rol=data["rol"])
+            elif data.get("user") and data.get("team") and data.get("partner"):
+                team_services.lidmaatschap_clean(
+                    team=data["team"], user=data["user"], partner=data["partner"], rol=data.get("rol")
+                )
+        except ValidationError as exc:
+            add_service_error(self, exc)
+        return data
+
+    def _get_validation_exclusions(self):
+        # The seat's uniqueness is checked by lidmaatschap_clean with a clearer message than the
+        # database constraint's generic one; the constraint still guards the table.
+        return super()._get_validation_exclusions() | {"user", "team", "partner"}
+
+
+@admin.register(Lidmaatschap)
+class LidmaatschapAdmin(AccessRuleAdmin):
+    """Coordinators change roles and remove seats in their teams; new people come by invitation."""
+
+    form = LidmaatschapAdminForm
+    coordinator_can_change = True
+    coordinator_can_delete = True
+    list_display = ["user", "team", "partner", "rol"]
+    list_filter = ["rol", "partner__type", "team"]
+    list_select_related = ["user", "team", "partner"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "team__naam", "partner__naam"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "team", "partner"] if obj is not None else []
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if sees_all(user=request.user) else []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # each removal goes through the last-coordinator rule
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            team_services.lidmaatschap_update_rol(lidmaatschap=obj, door=request.user, rol=obj.rol)
+        else:
+            created = team_services.lidmaatschap_create(
+                team=obj.team, door=request.user, user=obj.user, partner=obj.partner, rol=obj.rol
+            )
+            obj.pk = created.pk
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "POST" and self.has_delete_permission(request, obj):
+            try:
+                team_services.lidmaatschap_delete_clean(lidmaatschap=obj)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:buurten_lidmaatschap_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        team_services.lidmaatschap_delete(lidmaatschap=obj, door=request.user)
+
+
+# --- subgebieden --------------------------------------------------------------------------------
+
+
+class SubgebiedAdminForm(forms.ModelForm):
+    geometrie = GeoJSONField(label=_("gebied (GeoJSON-polygoon)"), geom_type="Polygon", required=False)
+
+    class Meta:
+        model = Subgebied
+        fields = ["team", "buurt", "naam", "geometrie"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("team") and data.get("buurt"):
+            try:
+                naam, geom = team_services.subgebied_clean(
+                    team=data["team"],
+                    buurt=data["buurt"],
+                    naam=data.get("naam", ""),
+                    geometrie=data.get("geometrie"),
+                    exclude_pk=self.instance.pk,
+                )
+            except ValidationError as exc:
+                add_service_error(self, exc)
+            else:
+                data["naam"], data["geometrie"] = naam, geom
+        return data
+
+    def _get_validation_exclusions(self):
+        # subgebied_clean checks the (team, buurt, naam) uniqueness with its own message.
+        return super()._get_validation_exclusions() | {"team", "buurt", "naam"}
+
+
+@admin.register(Subgebied)
+class SubgebiedAdmin(AccessRuleAdmin):
+    form = SubgebiedAdminForm
+    coordinator_can_change = True
+    coordinator_can_add = True
+    coordinator_can_delete = True
+    list_display = ["naam", "buurt", "team"]
+    list_select_related = ["buurt", "team"]
+    list_filter = ["team"]
+    search_fields = ["naam", "buurt__naam", "buurt__code"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not sees_all(user=request.user):
+            if db_field.name == "team":
+                kwargs["queryset"] = Team.objects.filter(id__in=coord_team_ids(request))
+            elif db_field.name == "buurt":
+                kwargs["queryset"] = Buurt.objects.filter(teams__id__in=coord_team_ids(request)).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            team_services.subgebied_update(
+                subgebied=Subgebied.objects.select_related("team").get(pk=obj.pk),
+                door=request.user,
+                buurt=data["buurt"],
+                naam=data["naam"],
+                geometrie=data["geometrie"],
+            )
+        else:
+            created = team_services.subgebied_create(
+                team=data["team"],
+                door=request.user,
+                buurt=data["buurt"],
+                naam=data["naam"],
+                geometrie=data["geometrie"],
+            )
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        team_services.subgebied_delete(subgebied=obj, door=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("team"):
+            team_services.subgebied_delete(subgebied=obj, door=request.user)

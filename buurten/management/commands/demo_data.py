@@ -1,0 +1,28 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each step is idempotent: a second `make run` finds everything in place and creates nothing.
+STEPS = [
+    "buurten.demo:load_places",
+    "buurten.demo_teams:load_teams",
+    "signalen.demo:load",
+]
+
+
+def _call(step: str, **kwargs) -> None:
+    module_name, func_name = step.split(":")
+    getattr(import_module(module_name), func_name)(**kwargs)
+
+
+class Command(BaseCommand):
+    help = "Laadt de demodata (Maastricht: CBS-buurten, partners, teams, signalen). Idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for step in STEPS:
+                _call(step, stdout=self.stdout, style=self.style)
+        # After the commit, so the e-mails the demo's steps send (printed on the console in
+        # development) come before the logins, which a person needs last on the screen.
+        _call("buurten.demo_teams:print_logins", stdout=self.stdout, style=self.style)

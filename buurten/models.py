@@ -1,0 +1,276 @@
+"""Places (gemeente, wijk, buurt, subgebied), teams, partners and the people in them."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("Een e-mailadres is verplicht.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField(_("e-mailadres"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Gebied(models.Model):
+    """A CBS area: code, name, GeoJSON geometry and its bounding box."""
+
+    code = models.CharField(_("CBS-code"), max_length=10, unique=True)
+    naam = models.CharField(_("naam"), max_length=200)
+    geometrie = models.JSONField(_("geometrie (GeoJSON)"), null=True, blank=True)
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["naam"]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.code})"
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        if self.min_lon is None:
+            return None
+        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
+
+
+class Gemeente(Gebied):
+    class Meta(Gebied.Meta):
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+
+
+class Wijk(Gebied):
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="wijken")
+
+    class Meta(Gebied.Meta):
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+
+
+class Buurt(Gebied):
+    wijk = models.ForeignKey(Wijk, on_delete=models.PROTECT, related_name="buurten")
+
+    class Meta(Gebied.Meta):
+        verbose_name = _("buurt")
+        verbose_name_plural = _("buurten")
+
+
+class PartnerType(models.TextChoices):
+    GEMEENTE = "gemeente", _("Gemeente")
+    POLITIE = "politie", _("Politie")
+    WONINGCORPORATIE = "woningcorporatie", _("Woningcorporatie")
+    WELZIJN = "welzijn", _("Welzijn")
+    OVERIG = "overig", _("Overig")
+
+
+class Partner(models.Model):
+    """A partner organisation of a gemeente: gemeente, politie, woningcorporatie, welzijn."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="partners")
+    naam = models.CharField(_("naam"), max_length=200)
+    type = models.CharField(_("soort"), max_length=20, choices=PartnerType.choices)
+    contact_email = models.EmailField(
+        _("contact e-mailadres"), blank=True, help_text=_("Voor doorgezette signalen (primaire taak).")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["naam"]
+        constraints = [
+            models.UniqueConstraint(fields=["gemeente", "naam"], name="partner_uniek_per_gemeente"),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Team(models.Model):
+    """A Veilige Buurten Team in one or more buurten of one gemeente."""
+
+    naam = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("korte naam"), unique=True, help_text=_("Voor de openbare buurtpagina."))
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="teams")
+    buurten = models.ManyToManyField(Buurt, related_name="teams", verbose_name=_("buurten"))
+    partners = models.ManyToManyField(
+        Partner, through="PartnerInzet", related_name="teams", verbose_name=_("partners")
+    )
+
+    # Gezamenlijk doel: the text is public, the commitments per partner are not.
+    doel = models.TextField(_("gezamenlijk doel"), blank=True)
+    doel_start = models.DateField(_("startdatum doel"), null=True, blank=True)
+    doel_evaluatie = models.DateField(_("evaluatiedatum doel"), null=True, blank=True)
+
+    # Draagvlak: when does a signal become a broader wish?
+    drempel_huishoudens = models.PositiveIntegerField(
+        _("drempel (huishoudens)"),
+        default=5,
+        validators=[MinValueValidator(1, _("De drempel moet minstens 1 huishouden zijn."))],
+        help_text=_("Aantal verschillende huishoudens dat een signaal moet steunen."),
+    )
+    anoniem_gewicht = models.DecimalField(
+        _("gewicht anonieme steun"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "Telt een anonieme steunbetuiging (bijvoorbeeld handopsteken) mee als deel van een huishouden."
+        ),
+    )
+    steun_venster_maanden = models.PositiveIntegerField(
+        _("geldigheid steun (maanden)"),
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text=_("Steun ouder dan dit telt niet meer mee."),
+    )
+    bewaartermijn_maanden = models.PositiveIntegerField(
+        _("bewaartermijn (maanden)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("Hoe lang afgeronde en afgewezen signalen met hun gegevens bewaard blijven (AVG)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(drempel_huishoudens__gte=1), name="team_drempel_minstens_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class PartnerInzet(models.Model):
+    """What a partner commits to for a team's shared goal, and what the team asks of it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="inzet")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="inzet")
+    toezegging = models.TextField(_("wat de partner inbrengt"), blank=True)
+    gevraagd = models.TextField(_("wat het team van de partner vraagt"), blank=True)
+
+    class Meta:
+        verbose_name = _("inzet van een partner")
+        verbose_name_plural = _("inzet van partners")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "partner"], name="inzet_uniek_per_team_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} in {self.team}"
+
+
+class Rol(models.TextChoices):
+    TEAMLID = "teamlid", _("Teamlid")
+    COORDINATOR = "coordinator", _("Coördinator")
+
+
+class Lidmaatschap(models.Model):
+    """A person's seat in a team on behalf of one partner."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lidmaatschappen")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="lidmaatschappen")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="lidmaatschappen")
+    rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, default=Rol.TEAMLID)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "team", "partner"], name="lidmaatschap_uniek_per_persoon_team_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.team} ({self.partner})"
+
+
+class Uitnodiging(models.Model):
+    """An invitation by e-mail into a team; the token is the link, it expires and works once."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="uitnodigingen")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="uitnodigingen")
+    rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, default=Rol.TEAMLID)
+    email = models.EmailField(_("e-mailadres"))
+    token = models.CharField(max_length=64, unique=True)
+    uitgenodigd_door = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    verloopt_at = models.DateTimeField(_("verloopt op"))
+    geaccepteerd_at = models.DateTimeField(_("geaccepteerd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.team}"
+
+
+class Subgebied(models.Model):
+    """Part of a buurt a team works in: one street up to the whole buurt."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="subgebieden")
+    buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="subgebieden")
+    naam = models.CharField(_("naam"), max_length=200)
+    geometrie = models.JSONField(_("gebied (GeoJSON-polygoon)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subgebied")
+        verbose_name_plural = _("subgebieden")
+        ordering = ["naam"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "buurt", "naam"], name="subgebied_uniek"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.buurt.naam})"

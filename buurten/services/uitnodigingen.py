@@ -1,0 +1,190 @@
+"""Invitations into a team: the only way a new person gets an account.
+
+A coordinator (or staff) invites an e-mail address into their own team on behalf of one of
+the gemeente's partners; the link in the mail works once, until it expires, and turns into
+a user with a verified e-mail address, a membership and a session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from urllib.parse import urljoin
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurten.models import Partner, Rol, Team, Uitnodiging, User
+from buurten.selectors.teams import is_coordinator
+from buurten.services.teams import lidmaatschap_create
+
+GELDIGHEID = dt.timedelta(days=7)
+
+
+class UitnodigingOnbruikbaar(ValidationError):
+    """The invitation link cannot be used (any more); `code` says why: onbekend, verlopen, gebruikt."""
+
+
+def may_invite(*, user: User, team: Team) -> bool:
+    """Only a coordinator of the team, or a superuser, may invite people into it."""
+    return is_coordinator(user=user, team=team)
+
+
+def account_exists(email: str) -> bool:
+    email = email.strip().lower()
+    return (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
+def _account_exists_error() -> ValidationError:
+    return ValidationError(
+        {
+            "email": _(
+                "Er bestaat al een account met dit e-mailadres. Een uitnodiging is alleen voor "
+                "nieuwe mensen; vraag de beheerder om deze persoon aan het team toe te voegen."
+            )
+        },
+        code="account_bestaat",
+    )
+
+
+@transaction.atomic
+def uitnodiging_create(
+    *,
+    team: Team,
+    partner: Partner,
+    rol: str,
+    email: str,
+    door: User,
+    base_url: str | None = None,
+) -> Uitnodiging:
+    """Invite a new person into `team` for `partner`; the mail with the link leaves after commit.
+
+    Refused: an inviter who is not the team's coordinator (or staff), a partner of another
+    gemeente, an unknown role, and an address that already has an account. An earlier open
+    invitation of the same address into the same team stops working: only the newest link counts.
+    """
+    uitnodiging = _uitnodiging_create(team=team, partner=partner, rol=rol, email=email, door=door)
+    link = urljoin(
+        base_url or settings.SITE_URL,
+        reverse("buurten:uitnodiging_accepteren", kwargs={"token": uitnodiging.token}),
+    )
+    transaction.on_commit(lambda: _send_uitnodiging_mail(uitnodiging, link))
+    return uitnodiging
+
+
+def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, door: User) -> Uitnodiging:
+    if not may_invite(user=door, team=team):
+        raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen uitnodigen."))
+    email = (email or "").strip().lower()
+    errors: dict[str, str] = {}
+    if partner.gemeente_id != team.gemeente_id:
+        errors["partner"] = _("Kies een partner uit de gemeente van dit team.")
+    if rol not in Rol.values:
+        errors["rol"] = _("Kies de rol teamlid of coördinator.")
+    if not email:
+        errors["email"] = _("Vul een e-mailadres in.")
+    if errors:
+        raise ValidationError(errors)
+    if account_exists(email):
+        raise _account_exists_error()
+
+    now = timezone.now()
+    Uitnodiging.objects.filter(
+        team=team, email__iexact=email, geaccepteerd_at__isnull=True, verloopt_at__gt=now
+    ).update(verloopt_at=now)
+    uitnodiging = Uitnodiging(
+        team=team,
+        partner=partner,
+        rol=rol,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        uitgenodigd_door=door,
+        verloopt_at=now + GELDIGHEID,
+    )
+    uitnodiging.full_clean()
+    uitnodiging.save()
+    return uitnodiging
+
+
+def _send_uitnodiging_mail(uitnodiging: Uitnodiging, link: str) -> None:
+    context = {
+        "uitnodiging": uitnodiging,
+        "team": uitnodiging.team,
+        "partner": uitnodiging.partner,
+        "rol": str(uitnodiging.get_rol_display()).lower(),
+        "door": uitnodiging.uitgenodigd_door,
+        "link": link,
+        "verloopt_at": uitnodiging.verloopt_at,
+    }
+    subject = " ".join(render_to_string("buurten/uitnodiging_mail_onderwerp.txt", context).split())
+    body = render_to_string("buurten/uitnodiging_mail.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [uitnodiging.email])
+
+
+def uitnodiging_get_usable(*, token: str) -> Uitnodiging:
+    """The invitation behind a link, or UitnodigingOnbruikbaar saying why it no longer works."""
+    uitnodiging = (
+        Uitnodiging.objects.select_related("team", "partner", "uitgenodigd_door")
+        .filter(token=token or "")
+        .first()
+    )
+    _check_usable(uitnodiging)
+    return uitnodiging
+
+
+def _check_usable(uitnodiging: Uitnodiging | None) -> None:
+    if uitnodiging is None:
+        raise UitnodigingOnbruikbaar(
+            _("Deze uitnodigingslink is onbekend. Controleer of je de hele link uit de e-mail gebruikt."),
+            code="onbekend",
+        )
+    if uitnodiging.geaccepteerd_at is not None:
+        raise UitnodigingOnbruikbaar(
+            _("Deze uitnodiging is al gebruikt. Log in met je e-mailadres en wachtwoord."),
+            code="gebruikt",
+        )
+    if uitnodiging.verloopt_at <= timezone.now():
+        raise UitnodigingOnbruikbaar(
+            _("Deze uitnodiging is verlopen. Vraag de coördinator van het team om een nieuwe uitnodiging."),
+            code="verlopen",
+        )
+
+
+@transaction.atomic
+def uitnodiging_accept(*, token: str, first_name: str, last_name: str, password: str) -> User:
+    """Turn a usable invitation into a user with a verified e-mail address and a membership.
+
+    The invitation row is locked, so the same link used twice at once still makes one account.
+    """
+    uitnodiging = Uitnodiging.objects.select_for_update().filter(token=token or "").first()
+    _check_usable(uitnodiging)
+    if account_exists(uitnodiging.email):
+        raise _account_exists_error()
+
+    try:
+        user = User.objects.create_user(
+            email=uitnodiging.email,
+            password=password,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+        )
+    except IntegrityError as exc:  # another invitation for this address was accepted at the same moment
+        raise _account_exists_error() from exc
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    # door=None: the invitation itself is the coordinator's permission, checked when it was made.
+    lidmaatschap_create(
+        team=uitnodiging.team, door=None, user=user, partner=uitnodiging.partner, rol=uitnodiging.rol
+    )
+    uitnodiging.geaccepteerd_at = timezone.now()
+    uitnodiging.save(update_fields=["geaccepteerd_at"])
+    return user

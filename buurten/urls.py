@@ -1,0 +1,29 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "buurten"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/doel/", views.team_doel, name="team_doel"),
+    path("teams/<int:team_id>/instellingen/", views.team_instellingen, name="team_instellingen"),
+    path("teams/<int:team_id>/leden/", views.team_leden, name="team_leden"),
+    path("teams/<int:team_id>/leden/<int:lid_id>/rol/", views.lid_rol, name="lid_rol"),
+    path(
+        "teams/<int:team_id>/leden/<int:lid_id>/verwijderen/", views.lid_verwijderen, name="lid_verwijderen"
+    ),
+    path("teams/<int:team_id>/subgebieden/", views.subgebied_list, name="subgebied_list"),
+    path("teams/<int:team_id>/subgebieden/nieuw/", views.subgebied_form, name="subgebied_nieuw"),
+    path(
+        "teams/<int:team_id>/subgebieden/<int:subgebied_id>/", views.subgebied_form, name="subgebied_bewerken"
+    ),
+    path(
+        "teams/<int:team_id>/subgebieden/<int:subgebied_id>/verwijderen/",
+        views.subgebied_verwijderen,
+        name="subgebied_verwijderen",
+    ),
+    # Invitations (the "auth" part): same namespace, e.g. buurten:uitnodigen.
+    path("", include("buurten.urls_account")),
+]
