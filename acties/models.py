@@ -1,0 +1,1 @@
+"""Integral action points (acties) come with their own issue; the app exists so the layout holds."""

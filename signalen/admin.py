@@ -1,0 +1,335 @@
+"""The admin for signalen: where coördinatoren triage (the issue's flow) and see support.
+
+Every queryset goes through the access selectors, so a coördinator sees only their own
+teams; statuses and tally figures are read-only, and every change is an admin action that
+calls a service (triage, reject, withdraw support). Nothing here repeats a rule.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from buurten.admin.access import is_admin_coordinator
+from buurten.models import Partner
+from buurten.selectors import sees_all, team_ids_for_user
+
+from .models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
+from .selectors import signaal_list_for_user, user_is_coordinator
+from .services import signaal_status_change, signaal_triage, steun_withdraw
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(m) for m in error.messages)
+    return str(error) or str(_("Dat mag je niet."))
+
+
+def admin_user(request) -> bool:
+    """Who may open these admin pages at all: a superuser or a coördinator (as in buurten's admin)."""
+    return sees_all(user=request.user) or is_admin_coordinator(request)
+
+
+class TeamScopedAdmin(admin.ModelAdmin):
+    """View-only rows of the user's own teams; the rule is the access selectors', not Django's
+    model permissions. Changes happen only through admin actions that call services."""
+
+    def has_module_permission(self, request):
+        return admin_user(request)
+
+    def has_view_permission(self, request, obj=None):
+        if not admin_user(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_all(user=request.user)
+
+
+@admin.register(Thema)
+class ThemaAdmin(admin.ModelAdmin):
+    list_display = ["naam", "gemeente", "actief"]
+    list_filter = ["actief", "gemeente"]
+    search_fields = ["naam"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("gemeente")
+        if sees_all(user=request.user):
+            return qs
+        return qs.filter(gemeente__teams__id__in=team_ids_for_user(user=request.user)).distinct()
+
+    def has_module_permission(self, request):
+        return admin_user(request)
+
+    def has_view_permission(self, request, obj=None):
+        return admin_user(request)
+
+    # Themas belong to the whole gemeente; only a superuser changes the list.
+    def has_add_permission(self, request):
+        return sees_all(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return sees_all(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_all(user=request.user)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """History and support are shown with a signal, never edited there (services write them)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+class StatusWijzigingInline(ReadOnlyInline):
+    model = StatusWijziging
+    fields = ["created_at", "van", "naar", "door", "reden"]
+    readonly_fields = fields
+
+
+class SteunInline(ReadOnlyInline):
+    model = Steunbetuiging
+    # Never the household hash: it is a pseudonym of an address.
+    fields = ["datum", "kanaal", "aantal_anoniem", "email_toestemming", "ingetrokken_at"]
+    readonly_fields = fields
+
+
+class TriageForm(forms.Form):
+    uitkomst = forms.ChoiceField(
+        label=_("Uitkomst"), choices=TriageUitkomst.choices, widget=forms.RadioSelect
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Doorzetten naar (bij primaire taak)"), queryset=Partner.objects.none(), required=False
+    )
+    reden = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, gemeente_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(gemeente_id__in=gemeente_ids).order_by(
+            "naam"
+        )
+
+
+class AfwijzenForm(forms.Form):
+    reden = forms.CharField(
+        label=_("Reden van afwijzen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Geef een reden op.")},
+    )
+
+
+@admin.register(Signaal)
+class SignaalAdmin(TeamScopedAdmin):
+    list_display = [
+        "titel",
+        "team",
+        "thema",
+        "buurt",
+        "status",
+        "steun_huishoudens",
+        "steun_anoniem",
+        "steun_totaal",
+        "vertrouwelijk",
+        "created_at",
+    ]
+    list_filter = ["status", "thema", "kanaal", "vertrouwelijk", "team"]
+    search_fields = ["titel", "omschrijving"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "team",
+        "wijkronde",
+        "titel",
+        "omschrijving",
+        "thema",
+        "kanaal",
+        "lat",
+        "lon",
+        "buurt",
+        "subgebied",
+        "over_persoon",
+        "vertrouwelijk",
+        "status",
+        "status_gewijzigd_at",
+        "triage_uitkomst",
+        "doorgezet_naar",
+        "steun_huishoudens",
+        "steun_anoniem",
+        "steun_totaal",
+        "steun_berekend_at",
+        "draagvlak_gemeld_at",
+        "created_by",
+        "created_at",
+    ]
+    fields = readonly_fields
+    inlines = [SteunInline, StatusWijzigingInline]
+    actions = ["triage_action", "afwijzen_action"]
+
+    def get_queryset(self, request):
+        return signaal_list_for_user(user=request.user)
+
+    def _selected_for_coordinator(self, request, queryset):
+        allowed = [s for s in queryset if user_is_coordinator(user=request.user, team=s.team_id)]
+        if len(allowed) < len(queryset):
+            self.message_user(
+                request,
+                _(
+                    "Alleen een coördinator van het team kan dit doen; "
+                    "signalen van andere teams zijn overgeslagen."
+                ),
+                messages.WARNING,
+            )
+        return allowed
+
+    def _run(self, request, signalen, call, done_message):
+        done = 0
+        for signaal in signalen:
+            try:
+                call(signaal)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{signaal.titel}: {_error_text(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"aantal": done}, messages.SUCCESS)
+
+    def _intermediate(self, request, queryset, form, title, action):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "signalen": queryset,
+            "action": action,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/signalen/signaal/actie_formulier.html", context)
+
+    @admin.action(description=_("Trieer: integraal of primaire taak"))
+    def triage_action(self, request, queryset):
+        signalen = self._selected_for_coordinator(request, queryset)
+        if not signalen:
+            return None
+        gemeente_ids = {s.team.gemeente_id for s in signalen}
+        if "toepassen" in request.POST:
+            form = TriageForm(request.POST, gemeente_ids=gemeente_ids)
+            if form.is_valid():
+                data = form.cleaned_data
+                self._run(
+                    request,
+                    signalen,
+                    lambda s: signaal_triage(
+                        signaal=s,
+                        uitkomst=data["uitkomst"],
+                        door=request.user,
+                        partner=data["partner"],
+                        reden=data["reden"],
+                    ),
+                    _("%(aantal)s signaal/signalen getrieerd."),
+                )
+                return None
+        else:
+            form = TriageForm(gemeente_ids=gemeente_ids)
+        return self._intermediate(request, signalen, form, _("Signalen trieren"), "triage_action")
+
+    @admin.action(description=_("Wijs af (met reden)"))
+    def afwijzen_action(self, request, queryset):
+        signalen = self._selected_for_coordinator(request, queryset)
+        if not signalen:
+            return None
+        if "toepassen" in request.POST:
+            form = AfwijzenForm(request.POST)
+            if form.is_valid():
+                reden = form.cleaned_data["reden"]
+                self._run(
+                    request,
+                    signalen,
+                    lambda s: signaal_status_change(
+                        signaal=s, naar=Status.AFGEWEZEN, door=request.user, reden=reden
+                    ),
+                    _("%(aantal)s signaal/signalen afgewezen."),
+                )
+                return None
+        else:
+            form = AfwijzenForm()
+        return self._intermediate(request, signalen, form, _("Signalen afwijzen"), "afwijzen_action")
+
+
+@admin.register(Steunbetuiging)
+class SteunbetuigingAdmin(TeamScopedAdmin):
+    list_display = ["signaal", "datum", "kanaal", "soort", "aantal_anoniem", "ingetrokken_at"]
+    list_filter = ["kanaal"]
+    # The household hash is never shown: it is a pseudonym of an address.
+    fields = [
+        "signaal",
+        "datum",
+        "kanaal",
+        "aantal_anoniem",
+        "email",
+        "email_toestemming",
+        "ingetrokken_at",
+        "ingetrokken_door",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+    actions = ["intrekken_action"]
+
+    def get_queryset(self, request):
+        return Steunbetuiging.objects.filter(
+            signaal__in=signaal_list_for_user(user=request.user)
+        ).select_related("signaal")
+
+    @admin.display(description=_("soort"))
+    def soort(self, obj):
+        return _("huishouden") if obj.huishouden_hash else _("anoniem")
+
+    @admin.action(description=_("Trek de steun in"))
+    def intrekken_action(self, request, queryset):
+        done = 0
+        for steun in queryset:
+            try:
+                steun_withdraw(steunbetuiging=steun, door=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{steun}: {_error_text(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(aantal)s steunbetuiging(en) ingetrokken.") % {"aantal": done})
+
+
+@admin.register(Wijkronde)
+class WijkrondeAdmin(TeamScopedAdmin):
+    list_display = ["datum", "team", "created_by"]
+    list_filter = ["team"]
+    fields = [
+        "team",
+        "datum",
+        "buurten",
+        "lopers",
+        "meegelopen_partners",
+        "notities",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("team", "created_by")
+        if sees_all(user=request.user):
+            return qs
+        return qs.filter(team_id__in=team_ids_for_user(user=request.user))

@@ -1,0 +1,282 @@
+"""Street walks, signals, their support and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buurten.models import Buurt, Gemeente, Partner, Subgebied, Team
+
+
+class Kanaal(models.TextChoices):
+    STRAATGESPREK = "straatgesprek", _("Straatgesprek")
+    HUISBEZOEK = "huisbezoek", _("Huisbezoek")
+    STRAATHOEKBIJEENKOMST = "straathoekbijeenkomst", _("Straathoekbijeenkomst")
+    VRAGENLIJST = "vragenlijst", _("Vragenlijst")
+    BUURTBIJEENKOMST = "buurtbijeenkomst", _("Buurtbijeenkomst")
+    BEWONERSINITIATIEF = "bewonersinitiatief", _("Bewonersinitiatief")
+    VIA_PARTNER = "via_partner", _("Via partner")
+
+
+class Status(models.TextChoices):
+    NIEUW = "nieuw", _("Nieuw")
+    DRAAGVLAK_GEZOCHT = "draagvlak_gezocht", _("Draagvlak gezocht")
+    DRAAGVLAK_BEREIKT = "draagvlak_bereikt", _("Draagvlak bereikt")
+    GETRIEERD = "getrieerd", _("Getrieerd")
+    IN_ACTIE = "in_actie", _("In actie")
+    AFGEROND = "afgerond", _("Afgerond")
+    AFGEWEZEN = "afgewezen", _("Afgewezen")
+    HEROPEND = "heropend", _("Heropend")
+
+
+class TriageUitkomst(models.TextChoices):
+    INTEGRAAL = "integraal", _("Integraal (VBT-actie)")
+    PRIMAIRE_TAAK = "primaire_taak", _("Primaire taak (doorgezet)")
+
+
+class Thema(models.Model):
+    """Topic of a signal, per gemeente."""
+
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="themas")
+    naam = models.CharField(_("naam"), max_length=100)
+    actief = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["naam"]
+        constraints = [
+            models.UniqueConstraint(fields=["gemeente", "naam"], name="thema_uniek_per_gemeente"),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Wijkronde(models.Model):
+    """A street walk by team members, during which signals are logged."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="wijkrondes")
+    datum = models.DateField(_("datum"))
+    buurten = models.ManyToManyField(Buurt, related_name="wijkrondes", verbose_name=_("buurten"))
+    lopers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="wijkrondes", blank=True, verbose_name=_("gelopen door")
+    )
+    meegelopen_partners = models.ManyToManyField(
+        Partner,
+        related_name="wijkrondes",
+        blank=True,
+        verbose_name=_("meegelopen partners"),
+        help_text=_("Mensen van partners zonder account: alleen de organisatie wordt vastgelegd."),
+    )
+    route = models.JSONField(_("route (GeoJSON-lijn)"), null=True, blank=True)
+    notities = models.TextField(_("notities"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wijkronde")
+        verbose_name_plural = _("wijkrondes")
+        ordering = ["-datum", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.datum:%d-%m-%Y}"
+
+
+class Signaal(models.Model):
+    """Something residents said: a wish, complaint or improvement point."""
+
+    # Indexes below, not per foreign key: the tally rewrites every counted row, and each index
+    # a row is in costs a write. (team, status) and (thema, lat, lon) serve team and thema.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="signalen", db_index=False)
+    wijkronde = models.ForeignKey(
+        Wijkronde, on_delete=models.SET_NULL, null=True, blank=True, related_name="signalen", db_index=False
+    )
+    titel = models.CharField(_("titel"), max_length=120)
+    omschrijving = models.TextField(_("wat er gezegd is"), blank=True)
+    thema = models.ForeignKey(Thema, on_delete=models.PROTECT, related_name="signalen", db_index=False)
+    kanaal = models.CharField(_("kanaal"), max_length=30, choices=Kanaal.choices)
+    lat = models.FloatField(_("breedtegraad"))
+    lon = models.FloatField(_("lengtegraad"))
+    buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="signalen")
+    subgebied = models.ForeignKey(
+        Subgebied, on_delete=models.SET_NULL, null=True, blank=True, related_name="signalen", db_index=False
+    )
+    over_persoon = models.BooleanField(
+        _("gaat over een persoon"), default=False, help_text=_("Dan is het signaal altijd vertrouwelijk.")
+    )
+    vertrouwelijk = models.BooleanField(
+        _("vertrouwelijk"), default=False, help_text=_("Nooit openbaar, alleen zichtbaar voor het team.")
+    )
+
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NIEUW)
+    status_gewijzigd_at = models.DateTimeField(null=True, blank=True)
+    triage_uitkomst = models.CharField(_("triage"), max_length=20, choices=TriageUitkomst.choices, blank=True)
+    doorgezet_naar = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="doorgezette_signalen",
+        db_index=False,
+    )
+
+    # Tally results, written only by signalen.services (tally); never edited by hand.
+    steun_huishoudens = models.PositiveIntegerField(_("steunende huishoudens"), default=0)
+    steun_anoniem = models.PositiveIntegerField(_("anonieme steun"), default=0)
+    steun_totaal = models.DecimalField(_("steun totaal"), max_digits=10, decimal_places=2, default=0)
+    steun_berekend_at = models.DateTimeField(null=True, blank=True)
+    # Set whenever support changes; the tally picks up these rows and clears the flag.
+    steun_herberekenen = models.BooleanField(default=False)
+    # Earliest moment a currently counted support expires: the tally must look again then.
+    steun_verloopt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    draagvlak_gemeld_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["thema", "lat", "lon"]),
+            # Optional links only where set (an empty one adds no index entry on each write).
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"signaal_{name}_idx",
+                )
+                for name in ("wijkronde", "subgebied", "doorgezet_naar", "created_by")
+            ),
+            # Only the marked rows: small, and clearing the mark adds no index entry.
+            models.Index(
+                fields=["id"], condition=models.Q(steun_herberekenen=True), name="signaal_te_tellen_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(over_persoon=False) | models.Q(vertrouwelijk=True),
+                name="signaal_over_persoon_is_vertrouwelijk",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titel
+
+
+class Steunbetuiging(models.Model):
+    """A household's support for a signal, or an anonymous group's (a count of raised hands)."""
+
+    signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="steunbetuigingen")
+    kanaal = models.CharField(_("kanaal"), max_length=30, choices=Kanaal.choices)
+    datum = models.DateField(_("datum"))
+    # HMAC-SHA256 of the normalised postcode + huisnummer; no address is ever stored.
+    huishouden_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    aantal_anoniem = models.PositiveIntegerField(_("aantal anonieme personen"), default=0)
+    email = models.EmailField(_("e-mailadres voor updates"), blank=True)
+    email_toestemming = models.BooleanField(_("toestemming voor e-mail"), default=False)
+    ingetrokken_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    ingetrokken_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("steunbetuiging")
+        verbose_name_plural = _("steunbetuigingen")
+        ordering = ["-datum", "-created_at"]
+        indexes = [
+            # Every column the tally reads, so on PostgreSQL it counts a batch from the index
+            # alone (an index-only scan) instead of visiting a million scattered table rows.
+            models.Index(
+                fields=["signaal", "datum", "ingetrokken_at", "aantal_anoniem", "huishouden_hash"],
+                name="steun_telling_idx",
+            )
+        ]
+        constraints = [
+            # One active support per household per signal.
+            models.UniqueConstraint(
+                fields=["signaal", "huishouden_hash"],
+                condition=models.Q(ingetrokken_at__isnull=True, huishouden_hash__isnull=False),
+                name="steun_een_huishouden_eenmaal",
+            ),
+            # Either a household or an anonymous count, never both.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(huishouden_hash__isnull=False, aantal_anoniem=0)
+                    | models.Q(huishouden_hash__isnull=True, aantal_anoniem__gte=1)
+                ),
+                name="steun_huishouden_of_anoniem",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email="") | models.Q(email_toestemming=True),
+                name="steun_email_alleen_met_toestemming",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.huishouden_hash:
+            return str(_("Huishouden via %(kanaal)s") % {"kanaal": self.get_kanaal_display()})
+        return str(
+            _("%(aantal)s anoniem via %(kanaal)s")
+            % {"aantal": self.aantal_anoniem, "kanaal": self.get_kanaal_display()}
+        )
+
+
+def foto_pad(instance: "Foto", filename: str) -> str:
+    # The stored name never carries the uploaded name (it may hold a person's name).
+    return f"signalen/{instance.signaal_id}/{instance.uuid}.{instance.formaat}"
+
+
+class Foto(models.Model):
+    """A photo with a signal, re-encoded without EXIF."""
+
+    signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="fotos")
+    uuid = models.UUIDField(unique=True)
+    formaat = models.CharField(max_length=4)  # jpg, png, webp
+    bestand = models.ImageField(upload_to=foto_pad, width_field="breedte", height_field="hoogte")
+    breedte = models.PositiveIntegerField(default=0)
+    hoogte = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("foto")
+        verbose_name_plural = _("foto's")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.signaal_id}/{self.uuid}.{self.formaat}"
+
+
+class StatusWijziging(models.Model):
+    """One row of a signal's history: who moved it from which status to which, when and why."""
+
+    signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="statuswijzigingen")
+    van = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    naar = models.CharField(max_length=30, choices=Status.choices)
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reden = models.TextField(_("reden"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.van or '–'} → {self.naar}"

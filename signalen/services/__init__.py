@@ -1,0 +1,39 @@
+"""Everything that changes signals, street walks and support. Views, admin actions, commands
+and tasks call these; none of them repeats a rule.
+
+- `signalen.services.signalen`: signaal_log, wijkronde_create, thema_seed_defaults
+- `signalen.services.steun`: steun_register, steun_register_anoniem, steun_withdraw,
+  steun_herberekenen_team
+- `signalen.services.huishouden`: huishouden_hash (postcode + huisnummer → keyed hash)
+- `signalen.services.status`: signaal_status_change (the only status change), signaal_triage
+- `signalen.services.tally`: signalen_tally (the support tally and the draagvlak threshold)
+- `signalen.services.bewaren`: signalen_purge_expired (retention: closed signals past the team's term)
+
+Bad input raises django.core.exceptions.ValidationError with a Dutch message per field
+(`error_dict`; "__all__" for the whole form), so a form can `add_error(None, e)`; the wrong
+person raises PermissionDenied. Nothing is written in either case.
+"""
+
+from .bewaren import signalen_purge_expired
+from .huishouden import huishouden_hash
+from .signalen import DEFAULT_THEMAS, signaal_log, thema_seed_defaults, wijkronde_create
+from .status import signaal_status_change, signaal_triage
+from .steun import steun_herberekenen_team, steun_register, steun_register_anoniem, steun_withdraw
+from .tally import TallyResult, signalen_tally
+
+__all__ = [
+    "DEFAULT_THEMAS",
+    "TallyResult",
+    "huishouden_hash",
+    "signaal_log",
+    "signaal_status_change",
+    "signaal_triage",
+    "signalen_purge_expired",
+    "signalen_tally",
+    "steun_herberekenen_team",
+    "steun_register",
+    "steun_register_anoniem",
+    "steun_withdraw",
+    "thema_seed_defaults",
+    "wijkronde_create",
+]

@@ -1,0 +1,224 @@
+"""The one place where a signal's status changes, and triage (which is a status change)."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buurten.models import Partner
+
+from ..models import Signaal, Status, StatusWijziging, TriageUitkomst
+from ..selectors import actors_for_user
+from ..workflow import REDEN_VERPLICHT, Actor, rule_for
+
+logger = logging.getLogger(__name__)
+
+
+def _check(signaal: Signaal, *, naar: str, actors: set[Actor], reden: str) -> None:
+    rule = rule_for(signaal.status, naar)
+    if rule is None:
+        raise ValidationError(
+            _("Een signaal met status ‘%(van)s’ kan niet naar ‘%(naar)s’."),
+            code="transition",
+            params={"van": Status(signaal.status).label, "naar": Status(naar).label},
+        )
+    if not rule.actors & actors:
+        if rule.actors == {Actor.SYSTEEM}:
+            raise PermissionDenied(_("Deze status volgt uit de steuntelling; je kunt hem niet zelf kiezen."))
+        if Actor.COORDINATOR in rule.actors and Actor.TEAMLID not in rule.actors:
+            raise PermissionDenied(_("Alleen een coördinator van het team kan dit doen."))
+        raise PermissionDenied(_("Alleen leden van het team kunnen dit doen."))
+    if rule.reden_verplicht and not reden.strip():
+        raise ValidationError({"reden": REDEN_VERPLICHT}, code="reden")
+
+
+def _side_effect_fields(signaal: Signaal, naar: str) -> list[str]:
+    """Fields that move with the status (set on `signaal` in memory)."""
+    fields = []
+    if signaal.status == Status.DRAAGVLAK_BEREIKT and naar in (Status.DRAAGVLAK_GEZOCHT, Status.AFGEWEZEN):
+        # A later crossing is a new crossing: the coordinators hear of it again.
+        signaal.draagvlak_gemeld_at = None
+        fields.append("draagvlak_gemeld_at")
+    if naar == Status.HEROPEND:
+        # A reopened signal is counted again; the tally moves it on from here.
+        signaal.draagvlak_gemeld_at = None
+        signaal.steun_herberekenen = True
+        fields += ["draagvlak_gemeld_at", "steun_herberekenen"]
+    return fields
+
+
+def status_apply(
+    signalen: Iterable[Signaal], *, naar: str, door, reden: str = "", now=None, write: bool = True
+) -> int:
+    """Move already locked signals to `naar` after checking the workflow; writes the history.
+
+    Internal to `signalen.services` (signaal_status_change and the tally call it): callers
+    must hold the row locks (select_for_update) inside the current transaction. With
+    `write=False` the new status and its side-effect fields (`STATUS_FIELDS`) are only set on
+    the instances and the caller saves them in the same transaction (the tally writes a whole
+    batch in one statement, and passes light rows with the same attributes: pk, team_id and
+    STATUS_FIELDS); the history is always written here. Returns how many moved.
+    """
+    now = now or timezone.now()
+    signalen = list(signalen)
+    if not signalen:
+        return 0
+    history: list[tuple[int, str]] = []
+    reopened = []
+    # The check depends only on the current status and the team: once per pair, not per signal.
+    checked: set[tuple[str, int]] = set()
+    for signaal in signalen:
+        if (signaal.status, signaal.team_id) in checked:
+            continue
+        actors = {Actor.SYSTEEM} if door is None else actors_for_user(user=door, team=signaal.team_id)
+        _check(signaal, naar=naar, actors=actors, reden=reden)
+        checked.add((signaal.status, signaal.team_id))
+    # Many rows at once: one UPDATE per group of equal side effects.
+    groups: dict[tuple, list[int]] = {}
+    for signaal in signalen:
+        extra = _side_effect_fields(signaal, naar)
+        history.append((signaal.pk, signaal.status))
+        signaal.status = naar
+        signaal.status_gewijzigd_at = now
+        signaal.updated_at = now
+        if not write:
+            pass
+        elif len(signalen) == 1:
+            signaal.save(update_fields=["status", "status_gewijzigd_at", "updated_at", *extra])
+        else:
+            key = tuple((field, getattr(signaal, field)) for field in extra)
+            groups.setdefault(key, []).append(signaal.pk)
+        if naar == Status.HEROPEND:
+            reopened.append(signaal.pk)
+    for key, ids in groups.items():
+        Signaal.objects.filter(pk__in=ids).update(
+            status=naar, status_gewijzigd_at=now, updated_at=now, **dict(key)
+        )
+    _history_write(history, naar=naar, door=door, reden=reden, now=now)
+    if reopened:
+        from ..tasks import tally_support
+
+        transaction.on_commit(lambda: tally_support.delay(signaal_ids=reopened))
+    return len(history)
+
+
+def _history_write(rows: list[tuple[int, str]], *, naar: str, door, reden: str, now) -> None:
+    """One StatusWijziging per (signaal_id, van); a big batch in one statement on PostgreSQL."""
+    if connection.vendor == "postgresql" and len(rows) > 1:
+        with connection.cursor() as cursor:
+            # Two typed arrays (ids, previous statuses), unnested side by side.
+            ids, van = zip(*rows, strict=True)
+            cursor.execute(
+                f"INSERT INTO {StatusWijziging._meta.db_table} "  # noqa: S608
+                "(signaal_id, van, naar, door_id, reden, created_at) "
+                "SELECT v.id, v.van, %s, %s, %s, %s FROM unnest(%s::bigint[], %s::text[]) AS v(id, van)",
+                [naar, door.pk if door else None, reden, now, list(ids), list(van)],
+            )
+        return
+    StatusWijziging.objects.bulk_create(
+        StatusWijziging(signaal_id=pk, van=van, naar=naar, door=door, reden=reden) for pk, van in rows
+    )
+
+
+# What status_apply may change on a signal; a caller with write=False saves these.
+STATUS_FIELDS = ["status", "status_gewijzigd_at", "updated_at", "draagvlak_gemeld_at", "steun_herberekenen"]
+
+
+def _lock(signaal: Signaal | None, signaal_id: int | None) -> Signaal:
+    pk = signaal.pk if signaal is not None else signaal_id
+    if pk is None:
+        raise ValueError("signaal or signaal_id is required")
+    return Signaal.objects.select_for_update(of=("self",)).select_related("team").get(pk=pk)
+
+
+@transaction.atomic
+def signaal_status_change(
+    *,
+    signaal: Signaal | None = None,
+    signaal_id: int | None = None,
+    naar: str,
+    door,
+    reden: str = "",
+) -> Signaal:
+    """Move a signal to `naar` if `signalen.workflow.ALLOWED_TRANSITIONS` lets `door` do so.
+
+    Locks the row, checks the table (ValidationError for a move that does not exist or
+    lacks its required reason, PermissionDenied for the wrong person; `door=None` is the
+    system), saves, and writes a StatusWijziging in the same transaction. Returns the
+    fresh signal (the passed instance is updated too).
+    """
+    locked = _lock(signaal, signaal_id)
+    status_apply([locked], naar=naar, door=door, reden=reden)
+    if signaal is not None:
+        for field in ("status", "status_gewijzigd_at", "draagvlak_gemeld_at", "steun_herberekenen"):
+            setattr(signaal, field, getattr(locked, field))
+    return locked
+
+
+@transaction.atomic
+def signaal_triage(
+    *, signaal: Signaal, uitkomst: str, door, partner: Partner | None = None, reden: str = ""
+) -> Signaal:
+    """A coördinator triages a signal with draagvlak: integraal (a VBT-actie follows) or
+    primaire taak (forwarded to one partner of the gemeente, who gets an e-mail after commit).
+    """
+    locked = _lock(signaal, None)
+    errors: dict[str, list] = {}
+    if uitkomst not in TriageUitkomst.values:
+        errors["uitkomst"] = [_("Kies integraal of primaire taak.")]
+    elif uitkomst == TriageUitkomst.PRIMAIRE_TAAK:
+        if partner is None:
+            errors["partner"] = [_("Kies de partner naar wie het signaal wordt doorgezet.")]
+        elif partner.gemeente_id != locked.team.gemeente_id:
+            errors["partner"] = [_("Deze partner hoort niet bij de gemeente van het team.")]
+        elif not partner.contact_email:
+            errors["partner"] = [
+                _("Deze partner heeft geen contact-e-mailadres voor doorgezette signalen; vul dat eerst in.")
+            ]
+    elif partner is not None:
+        errors["partner"] = [_("Een integraal signaal wordt niet doorgezet; kies geen partner.")]
+    if errors:
+        raise ValidationError(errors)
+
+    status_apply([locked], naar=Status.GETRIEERD, door=door, reden=reden)
+    locked.triage_uitkomst = uitkomst
+    locked.doorgezet_naar = partner if uitkomst == TriageUitkomst.PRIMAIRE_TAAK else None
+    locked.save(update_fields=["triage_uitkomst", "doorgezet_naar", "updated_at"])
+    for field in (
+        "status",
+        "status_gewijzigd_at",
+        "triage_uitkomst",
+        "doorgezet_naar",
+        "draagvlak_gemeld_at",
+    ):
+        setattr(signaal, field, getattr(locked, field))
+    if uitkomst == TriageUitkomst.PRIMAIRE_TAAK:
+        signaal_pk, door_pk = locked.pk, door.pk
+        transaction.on_commit(lambda: signaal_doorgezet_email_send(signaal_id=signaal_pk, door_id=door_pk))
+    return locked
+
+
+def signaal_doorgezet_email_send(*, signaal_id: int, door_id: int | None) -> None:
+    """E-mail the partner a forwarded signal: what and where, never residents or households;
+    for a confidential signal only that there is one and whom to ask."""
+    from buurten.models import User
+
+    signaal = Signaal.objects.select_related("team", "thema", "buurt", "doorgezet_naar").get(pk=signaal_id)
+    partner = signaal.doorgezet_naar
+    if partner is None or not partner.contact_email:
+        return
+    door = User.objects.filter(pk=door_id).first()
+    context = {"signaal": signaal, "partner": partner, "team": signaal.team, "door": door}
+    subject = " ".join(render_to_string("signalen/email/doorgezet_subject.txt", context).split())
+    body = render_to_string("signalen/email/doorgezet_body.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [partner.contact_email])
+    except OSError:
+        logger.exception("Doorgezet signaal %s: e-mail aan %s mislukt", signaal_id, partner.pk)
+        return

@@ -1,0 +1,160 @@
+"""Support for a signal: a household (as a keyed hash) or an anonymous count, and withdrawal.
+
+Every change marks the signal for the tally (`steun_herberekenen`) and queues
+`signalen.tasks.tally_support` after commit; the tally decides the status.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Kanaal, Signaal, Status, Steunbetuiging
+from ..selectors import user_is_member
+from ..workflow import OPEN_STATUSES
+from .huishouden import huishouden_hash
+
+AL_GESTEUND = _("Dit huishouden steunt dit signaal al.")
+EMAIL_ZONDER_TOESTEMMING = _(
+    "Een e-mailadres bewaren we alleen met toestemming van de bewoner. Vink de toestemming aan of laat het "
+    "e-mailadres leeg."
+)
+
+
+def steun_queue_tally(*, signaal_ids: list[int]) -> None:
+    """Mark signals for the tally and queue it once the current transaction commits."""
+    Signaal.objects.filter(pk__in=signaal_ids).update(steun_herberekenen=True)
+    from ..tasks import tally_support
+
+    ids = list(signaal_ids)
+    transaction.on_commit(lambda: tally_support.delay(signaal_ids=ids))
+
+
+def _lock_open(signaal: Signaal, door) -> Signaal:
+    locked = Signaal.objects.select_for_update(of=("self",)).get(pk=signaal.pk)
+    if not user_is_member(user=door, team=locked.team_id):
+        raise PermissionDenied(_("Alleen leden van het team kunnen steun vastleggen."))
+    if locked.status not in OPEN_STATUSES:
+        raise ValidationError(
+            _("Dit signaal is %(status)s; er kan geen steun meer bij."),
+            code="gesloten",
+            params={"status": Status(locked.status).label.lower()},
+        )
+    return locked
+
+
+def _check_common(errors: dict, *, kanaal: str, datum: dt.date | None) -> None:
+    if kanaal not in Kanaal.values:
+        errors["kanaal"] = [_("Kies via welk kanaal de steun gegeven is.")]
+    if datum is None:
+        errors["datum"] = [_("Vul de datum in.")]
+    elif datum > timezone.localdate():
+        errors["datum"] = [_("De datum kan niet in de toekomst liggen.")]
+
+
+@transaction.atomic
+def steun_register(
+    *,
+    signaal: Signaal,
+    door,
+    kanaal: str,
+    datum: dt.date,
+    postcode: str,
+    huisnummer: str,
+    email: str = "",
+    email_toestemming: bool = False,
+) -> Steunbetuiging:
+    """A household supports an open signal, once, whatever the channel; only the address's
+    keyed hash is stored, an e-mail address only with consent."""
+    locked = _lock_open(signaal, door)
+    errors: dict[str, list] = {}
+    _check_common(errors, kanaal=kanaal, datum=datum)
+    email = (email or "").strip()
+    if email and not email_toestemming:
+        errors["email_toestemming"] = [EMAIL_ZONDER_TOESTEMMING]
+    digest = None
+    try:
+        digest = huishouden_hash(postcode=postcode, huisnummer=huisnummer)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if (
+        digest
+        and Steunbetuiging.objects.filter(
+            signaal=locked, huishouden_hash=digest, ingetrokken_at__isnull=True
+        ).exists()
+    ):
+        errors.setdefault("__all__", []).append(AL_GESTEUND)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            steun = Steunbetuiging.objects.create(
+                signaal=locked,
+                kanaal=kanaal,
+                datum=datum,
+                huishouden_hash=digest,
+                email=email,
+                email_toestemming=bool(email and email_toestemming),
+                created_by=door,
+            )
+    except IntegrityError:
+        # Another request registered the same household between the check and the insert.
+        raise ValidationError({"__all__": [AL_GESTEUND]}) from None
+    steun_queue_tally(signaal_ids=[locked.pk])
+    return steun
+
+
+@transaction.atomic
+def steun_register_anoniem(
+    *, signaal: Signaal, door, kanaal: str, datum: dt.date, aantal: int
+) -> Steunbetuiging:
+    """Anonymous support of `aantal` people (raised hands at a meeting); it counts at the team's weight."""
+    locked = _lock_open(signaal, door)
+    errors: dict[str, list] = {}
+    _check_common(errors, kanaal=kanaal, datum=datum)
+    try:
+        aantal = int(aantal)
+    except (TypeError, ValueError):
+        aantal = 0
+    if aantal < 1:
+        errors["aantal"] = [_("Vul in hoeveel mensen het signaal steunden: minstens 1.")]
+    elif aantal > 100_000:
+        errors["aantal"] = [_("Dat zijn wel erg veel mensen; controleer het aantal.")]
+    if errors:
+        raise ValidationError(errors)
+    steun = Steunbetuiging.objects.create(
+        signaal=locked, kanaal=kanaal, datum=datum, aantal_anoniem=aantal, created_by=door
+    )
+    steun_queue_tally(signaal_ids=[locked.pk])
+    return steun
+
+
+@transaction.atomic
+def steun_withdraw(*, steunbetuiging: Steunbetuiging, door) -> Steunbetuiging:
+    """Withdraw a support (the resident changed their mind or it was a mistake); it stops counting."""
+    steun = (
+        Steunbetuiging.objects.select_for_update(of=("self",))
+        .select_related("signaal")
+        .get(pk=steunbetuiging.pk)
+    )
+    if not user_is_member(user=door, team=steun.signaal.team_id):
+        raise PermissionDenied(_("Alleen leden van het team kunnen steun intrekken."))
+    if steun.ingetrokken_at is not None:
+        raise ValidationError(_("Deze steun is al ingetrokken."), code="ingetrokken")
+    steun.ingetrokken_at = timezone.now()
+    steun.ingetrokken_door = door
+    steun.save(update_fields=["ingetrokken_at", "ingetrokken_door"])
+    steunbetuiging.ingetrokken_at, steunbetuiging.ingetrokken_door = steun.ingetrokken_at, door
+    steun_queue_tally(signaal_ids=[steun.signaal_id])
+    return steun
+
+
+@transaction.atomic
+def steun_herberekenen_team(*, team) -> int:
+    """Recount all open signals of a team (after its threshold, weight or window changed)."""
+    ids = list(Signaal.objects.filter(team=team, status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    if ids:
+        steun_queue_tally(signaal_ids=ids)
+    return len(ids)

@@ -1,0 +1,415 @@
+"""The support tally: from steunbetuigingen to draagvlak.
+
+The rule, in one place:
+
+- A household counts once per signal (distinct household hashes, whatever the channels).
+- Anonymous support (raised hands) counts at the team's weight (`anoniem_gewicht`, default 0.5).
+- Support dated more than the team's window (`steun_venster_maanden`, default 12) ago has
+  expired: support dated D counts while D > today − window.
+- total = households + weight × anonymous. *Draagvlak bereikt* when total ≥ the team's
+  `drempel_huishoudens` (default 5). The threshold is "household equivalents": with weight
+  0 only distinct households count; with 0.5, ten raised hands count as five households.
+- Before triage the status follows the total: nieuw/heropend → draagvlak gezocht once there
+  is any support (a reopened one also without), → draagvlak bereikt at the threshold, and
+  back to draagvlak gezocht when it falls below. After triage only the counts are updated.
+- The team's coördinatoren hear of each crossing once (`draagvlak_gemeld_at`): one e-mail per
+  team per run, after commit; falling back clears the mark, so a later crossing is announced
+  again. (If sending fails the crossing stays marked: it is on their dashboard either way.)
+
+Which signals: those marked `steun_herberekenen` (support added or withdrawn, threshold
+changed) and those whose earliest counted support expires by now (`steun_verloopt_at`).
+They are processed in batches of `batch_size`, each in its own transaction: the batch's
+signal rows are locked with SELECT … FOR UPDATE SKIP LOCKED (a second worker skips what the
+first holds, and a row the first has finished no longer matches the filter), and their
+support is aggregated in the database with one GROUP BY per batch, so no support row is
+ever loaded into memory. A batch is read as plain rows (only what the rule needs) and written
+back in one UPDATE … FROM unnest(one array per column); on PostgreSQL a batch costs the same
+handful of queries whatever its size.
+"""
+
+import datetime as dt
+import functools
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+
+from buurten.models import Team
+
+from ..models import Signaal, Status, Steunbetuiging
+from ..selectors import coordinator_emails_by_team
+from ..workflow import TALLY_STATUSES
+from .status import STATUS_FIELDS, status_apply
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class TallyResult:
+    """What one run of the tally did."""
+
+    verwerkt: int = 0  # signals recounted
+    bereikt: int = 0  # moved to draagvlak bereikt
+    teruggevallen: int = 0  # moved back from draagvlak bereikt to draagvlak gezocht
+    gezocht: int = 0  # moved from nieuw or heropend to draagvlak gezocht
+    gemeld: int = 0  # crossings announced to coördinatoren
+    batches: int = 0
+    # Crossings to announce, per team: {team_id: [signaal_id, ...]}.
+    te_melden: dict[int, list[int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return _g(
+            "Steuntelling: %(verwerkt)s signalen herteld in %(batches)s batches; %(bereikt)s draagvlak "
+            "bereikt, %(terug)s teruggevallen, %(gezocht)s draagvlak gezocht; %(gemeld)s gemeld aan "
+            "coördinatoren."
+        ) % {
+            "verwerkt": self.verwerkt,
+            "batches": self.batches,
+            "bereikt": self.bereikt,
+            "terug": self.teruggevallen,
+            "gezocht": self.gezocht,
+            "gemeld": self.gemeld,
+        }
+
+
+def steun_cutoff(*, today: dt.date, maanden: int) -> dt.date:
+    """Support dated on or before this date has expired."""
+    return today - relativedelta(months=maanden)
+
+
+def steun_expiry(*, datum: dt.date, maanden: int) -> dt.datetime:
+    """The moment support dated `datum` stops counting: the first local day D with D − window ≥ datum."""
+    return _expiry(datum, maanden)
+
+
+@functools.lru_cache(maxsize=4096)
+def _expiry(datum: dt.date, maanden: int) -> dt.datetime:
+    day = datum + relativedelta(months=maanden)
+    while day - relativedelta(months=maanden) < datum:  # month ends: 31 aug + 6 months = 28 feb
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class _TeamRule:
+    drempel: int
+    gewicht: Decimal
+    maanden: int
+
+
+def _team_rules(team_ids: set[int], cache: dict[int, _TeamRule]) -> dict[int, _TeamRule]:
+    missing = team_ids - cache.keys()
+    if missing:
+        for pk, drempel, gewicht, maanden in Team.objects.filter(pk__in=missing).values_list(
+            "pk", "drempel_huishoudens", "anoniem_gewicht", "steun_venster_maanden"
+        ):
+            cache[pk] = _TeamRule(drempel=drempel, gewicht=Decimal(gewicht), maanden=maanden)
+    return cache
+
+
+@dataclass(slots=True)
+class _Row:
+    """A batch's signal as the tally reads and writes it (lighter than a Signaal instance).
+
+    `status_apply` moves it like a Signaal. `status_gewijzigd_at` and `updated_at` are only
+    set by a move; while they are None the stored values are kept (ON_MOVE).
+    """
+
+    pk: int
+    team_id: int
+    status: str
+    draagvlak_gemeld_at: dt.datetime | None
+    steun_huishoudens: int = 0
+    steun_anoniem: int = 0
+    steun_totaal: Decimal = Decimal(0)
+    steun_verloopt_at: dt.datetime | None = None
+    steun_berekend_at: dt.datetime | None = None
+    steun_herberekenen: bool = False
+    status_gewijzigd_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+def _aggregate(signalen: list[_Row], rules: dict[int, _TeamRule], today: dt.date) -> dict[int, tuple]:
+    """{signaal_id: (households, anonymous, oldest counted date)} in one GROUP BY per window length."""
+    by_window: dict[int, list[int]] = {}
+    for s in signalen:
+        by_window.setdefault(rules[s.team_id].maanden, []).append(s.pk)
+    counts: dict[int, tuple] = {}
+    for maanden, ids in by_window.items():
+        cutoff = steun_cutoff(today=today, maanden=maanden)
+        if connection.vendor == "postgresql":
+            # One array parameter instead of a thousand placeholders.
+            rows = _raw_rows(
+                f"SELECT signaal_id, count(DISTINCT huishouden_hash), coalesce(sum(aantal_anoniem), 0), "  # noqa: S608
+                f"min(datum) FROM {Steunbetuiging._meta.db_table} WHERE signaal_id = ANY(%s::bigint[]) "
+                "AND ingetrokken_at IS NULL AND datum > %s GROUP BY signaal_id",
+                [_array(ids), cutoff],
+            )
+        else:
+            rows = (
+                Steunbetuiging.objects.filter(
+                    signaal_id__in=ids, ingetrokken_at__isnull=True, datum__gt=cutoff
+                )
+                .order_by()
+                .values("signaal_id")
+                .annotate(
+                    huishoudens=Count("huishouden_hash", distinct=True),
+                    anoniem=Coalesce(Sum("aantal_anoniem"), 0),
+                    oudste=Min("datum"),
+                )
+                .values_list("signaal_id", "huishoudens", "anoniem", "oudste")
+            )
+        for signaal_id, huishoudens, anoniem, oudste in rows:
+            counts[signaal_id] = (huishoudens, anoniem, oudste)
+    return counts
+
+
+def _raw_rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# What the rule reads of a batch's signals: the _Row fields without a default.
+READ = ["pk", "team_id", "status", "draagvlak_gemeld_at"]
+
+_SQL_TYPES = {
+    "steun_huishoudens": "integer",
+    "steun_anoniem": "integer",
+    "steun_totaal": "numeric",
+    "steun_verloopt_at": "timestamptz",
+    "steun_berekend_at": "timestamptz",
+    "steun_herberekenen": "boolean",
+    "status": "text",
+    "status_gewijzigd_at": "timestamptz",
+    "updated_at": "timestamptz",
+    "draagvlak_gemeld_at": "timestamptz",
+}
+# Every column the tally writes (its counts and whatever status_apply may change), with its type.
+WRITTEN = {
+    c: _SQL_TYPES[c]
+    for c in ["steun_huishoudens", "steun_anoniem", "steun_totaal", "steun_verloopt_at", "steun_berekend_at"]
+    + STATUS_FIELDS
+}
+# Written only on a move (None on a row that did not move).
+ON_MOVE = ("status_gewijzigd_at", "updated_at")
+
+
+def _write(rows: list[_Row]) -> None:
+    """Save a batch (counts and any status move) in one statement: each row is written once."""
+    if connection.vendor != "postgresql":
+        _write_orm(rows)
+        return
+    # One typed array per column, each sent as one array literal.
+    arrays = [_array([row.pk for row in rows])]
+    arrays += [_array([getattr(row, c) for row in rows]) for c in WRITTEN]
+    assignments = ", ".join(
+        f"{c} = coalesce(v.{c}, s.{c})" if c in ON_MOVE else f"{c} = v.{c}" for c in WRITTEN
+    )
+    unnest = ", ".join(["%s::bigint[]", *(f"%s::{t}[]" for t in WRITTEN.values())])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Signaal._meta.db_table} AS s SET {assignments} "  # noqa: S608
+            f"FROM unnest({unnest}) AS v(id, {', '.join(WRITTEN)}) WHERE s.id = v.id",
+            arrays,
+        )
+
+
+def _array(values: list) -> str:
+    """A PostgreSQL array literal of one column's `values` (None is NULL), for `%s::type[]`.
+
+    psycopg adapts a list element by element (some 2 µs each, 7 µs for an aware datetime:
+    most of a batch's time). Here each distinct value is formatted once, and a batch holds
+    few of them beside its ids (now, a handful of expiry days, the statuses).
+    """
+    if all(type(value) is int for value in values):  # ids and counts: all distinct, nothing to quote
+        return "{" + ",".join(map(str, values)) + "}"
+    formatted: dict = {None: "NULL"}
+    elements = []
+    for value in values:
+        element = formatted.get(value)
+        if element is None:
+            element = formatted[value] = _quoted(str(value))
+        elements.append(element)
+    return "{" + ",".join(elements) + "}"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _write_orm(rows: list[_Row]) -> None:
+    """The same on other databases, in two bulk updates: rows that moved, and rows that did not."""
+    always = [c for c in WRITTEN if c not in ON_MOVE]
+    for moved, fields in ((True, list(WRITTEN)), (False, always)):
+        group = [
+            Signaal(pk=row.pk, **{c: getattr(row, c) for c in fields})
+            for row in rows
+            if (row.status_gewijzigd_at is not None) == moved
+        ]
+        if group:
+            Signaal.objects.bulk_update(group, fields)
+
+
+def _target_status(signaal: _Row, bereikt: bool) -> str | None:
+    if signaal.status not in TALLY_STATUSES:
+        return None
+    if bereikt:
+        return Status.DRAAGVLAK_BEREIKT if signaal.status != Status.DRAAGVLAK_BEREIKT else None
+    if signaal.status == Status.DRAAGVLAK_BEREIKT:
+        return Status.DRAAGVLAK_GEZOCHT
+    if signaal.status == Status.HEROPEND or (signaal.status == Status.NIEUW and signaal.steun_totaal > 0):
+        return Status.DRAAGVLAK_GEZOCHT
+    return None
+
+
+REDENEN = {
+    Status.DRAAGVLAK_BEREIKT: "Steuntelling: de drempel van het team is bereikt.",
+    Status.DRAAGVLAK_GEZOCHT: "Steuntelling: er is steun, maar (nog) niet genoeg.",
+}
+
+
+def _tally_batch(
+    *, after_id: int, signaal_ids: list[int] | None, now: dt.datetime, batch_size: int, cache: dict, result
+) -> int | None:
+    """Recount one batch; returns the last id seen, or None when nothing was left."""
+    pending = Q(steun_herberekenen=True) | Q(steun_verloopt_at__lte=now)
+    qs = Signaal.objects.filter(pending, pk__gt=after_id)
+    if signaal_ids is not None:
+        qs = qs.filter(pk__in=signaal_ids)
+    signalen = [
+        _Row(*values)
+        for values in qs.order_by("pk")
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list(*READ)[:batch_size]
+    ]
+    if not signalen:
+        return None
+    today = timezone.localdate(now)
+    rules = _team_rules({s.team_id for s in signalen}, cache)
+    counts = _aggregate(signalen, rules, today)
+
+    moves: dict[str, list[_Row]] = {}
+    for s in signalen:
+        rule = rules[s.team_id]
+        huishoudens, anoniem, oudste = counts.get(s.pk, (0, 0, None))
+        s.steun_huishoudens = huishoudens
+        s.steun_anoniem = anoniem
+        s.steun_totaal = (Decimal(huishoudens) + rule.gewicht * anoniem).quantize(CENT)
+        s.steun_verloopt_at = steun_expiry(datum=oudste, maanden=rule.maanden) if oudste else None
+        s.steun_berekend_at = now
+        s.steun_herberekenen = False
+        naar = _target_status(s, s.steun_totaal >= rule.drempel)
+        if naar:
+            moves.setdefault(naar, []).append(s)
+
+    for naar, group in moves.items():
+        for s in group:
+            if naar == Status.DRAAGVLAK_GEZOCHT and s.status == Status.DRAAGVLAK_BEREIKT:
+                result.teruggevallen += 1
+            elif naar == Status.DRAAGVLAK_GEZOCHT:
+                result.gezocht += 1
+            else:
+                result.bereikt += 1
+                if s.draagvlak_gemeld_at is None:
+                    s.draagvlak_gemeld_at = now
+                    result.gemeld += 1
+                    result.te_melden.setdefault(s.team_id, []).append(s.pk)
+        status_apply(group, naar=naar, door=None, reden=REDENEN[naar], now=now, write=False)
+    _write(signalen)
+    result.verwerkt += len(signalen)
+    result.batches += 1
+    return signalen[-1].pk
+
+
+def signalen_tally(
+    *, signaal_ids: list[int] | None = None, now: dt.datetime | None = None, batch_size: int = 1000
+) -> TallyResult:
+    """Recount the support of every signal that needs it (or only of `signaal_ids` among them)
+    and move their status by the threshold; idempotent and safe to run twice at once.
+
+    Not one transaction: each batch commits on its own, so locks stay short and a crash
+    loses at most one batch (whose rows are still marked and get picked up next time).
+    """
+    now = now or timezone.now()
+    result = TallyResult()
+    cache: dict[int, _TeamRule] = {}
+    after_id = 0
+    ids = list(signaal_ids) if signaal_ids is not None else None
+    while True:
+        with transaction.atomic():
+            last = _tally_batch(
+                after_id=after_id, signaal_ids=ids, now=now, batch_size=batch_size, cache=cache, result=result
+            )
+        if last is None:
+            break
+        after_id = last
+    if result.te_melden:
+        # One e-mail per team per run, once every batch has committed (at once in autocommit).
+        te_melden = result.te_melden
+        transaction.on_commit(lambda: draagvlak_email_send(te_melden=te_melden))
+    return result
+
+
+MAX_IN_EMAIL = 25
+EMAIL_FIELDS = ["pk", "titel", "vertrouwelijk", "steun_huishoudens", "steun_anoniem", "steun_totaal"]
+
+
+def draagvlak_email_send(*, te_melden: dict[int, list[int]]) -> int:
+    """E-mail each team's coördinatoren which of its signals just reached draagvlak: one
+    message per team, naming at most MAX_IN_EMAIL signals (a confidential one without its
+    title) and linking the admin list for the rest. Returns the number of messages sent."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    lijst_url = (
+        base + reverse("admin:signalen_signaal_changelist") + f"?status__exact={Status.DRAAGVLAK_BEREIKT}"
+    )
+    recipients = coordinator_emails_by_team(team_ids=list(te_melden))
+    shown_ids = [pk for ids in te_melden.values() for pk in ids[:MAX_IN_EMAIL]]
+    # Only what the template shows, as plain values ({{ s.thema.naam }} reads dicts too).
+    shown = {
+        row["pk"]: {**row, "thema": {"naam": row["thema__naam"]}, "buurt": {"naam": row["buurt__naam"]}}
+        for row in Signaal.objects.filter(pk__in=shown_ids)
+        .order_by()
+        .values(*EMAIL_FIELDS, "thema__naam", "buurt__naam")
+    }
+    messages = []
+    for team in Team.objects.filter(pk__in=list(te_melden)).order_by("pk"):
+        ids = te_melden[team.pk]
+        if not recipients.get(team.pk):
+            logger.warning("Team %s heeft geen coördinator om draagvlak aan te melden", team.pk)
+            continue
+        items = [
+            {"signaal": shown[pk], "url": base + reverse("admin:signalen_signaal_change", args=[pk])}
+            for pk in ids[:MAX_IN_EMAIL]
+            if pk in shown
+        ]
+        context = {
+            "team": team,
+            "items": items,
+            "aantal": len(ids),
+            "meer": len(ids) - len(items),
+            "lijst_url": lijst_url,
+        }
+        subject = " ".join(render_to_string("signalen/email/draagvlak_bereikt_subject.txt", context).split())
+        body = render_to_string("signalen/email/draagvlak_bereikt_body.txt", context)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients[team.pk]))
+    if not messages:
+        return 0
+    try:
+        # One connection for all teams' messages.
+        return get_connection().send_messages(messages) or 0
+    except OSError:
+        logger.exception("Draagvlak-e-mails (%s teams) mislukt", len(messages))
+        return 0

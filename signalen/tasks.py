@@ -1,0 +1,31 @@
+"""Celery tasks of signalen: each takes ids, calls one service and is safe to run twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services.bewaren import signalen_purge_expired
+from .services.tally import signalen_tally
+
+
+# A lost database or broker connection is retried; the tally is idempotent, so a retry (or a
+# redelivery after a worker died mid-run, acks_late) only finishes what was left marked.
+@shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+def tally_support(signaal_ids: list[int] | None = None) -> dict:
+    """Recount support (of `signaal_ids`, or of every signal that needs it) and apply the threshold.
+
+    Runs every 5 minutes from Celery beat and is queued after commit whenever support changes.
+    """
+    result = signalen_tally(signaal_ids=signaal_ids)
+    return {
+        "verwerkt": result.verwerkt,
+        "bereikt": result.bereikt,
+        "teruggevallen": result.teruggevallen,
+        "gezocht": result.gezocht,
+        "gemeld": result.gemeld,
+    }
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+def purge_expired() -> int:
+    """Remove closed signals past their team's bewaartermijn (AVG); runs daily from Celery beat."""
+    return signalen_purge_expired()
