@@ -1,0 +1,182 @@
+"""TOTP two-factor authentication: mandatory for coordinators and staff."""
+
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.urls import reverse
+
+from buurten.access_mfa import user_has_mfa, user_needs_mfa
+from buurten.models import Rol
+from tests.factories import LidmaatschapFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+WACHTWOORD = "geheim-wachtwoord-123"  # the UserFactory's
+SETUP = reverse("mfa_activate_totp")
+
+
+def verified(user):
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def with_totp(user) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def superuser():
+    return verified(UserFactory(is_staff=True, is_superuser=True))
+
+
+@pytest.fixture
+def coordinator():
+    return verified(LidmaatschapFactory(rol=Rol.COORDINATOR).user)
+
+
+def login(client, user):
+    return client.post(reverse("account_login"), {"login": user.email, "password": WACHTWOORD})
+
+
+def test_who_needs_mfa():
+    teamlid = LidmaatschapFactory(rol=Rol.TEAMLID).user
+    coordinator = LidmaatschapFactory(rol=Rol.COORDINATOR).user
+    staff = UserFactory(is_staff=True)
+    assert not user_needs_mfa(teamlid)
+    assert user_needs_mfa(coordinator)
+    assert user_needs_mfa(staff)
+    assert not user_has_mfa(coordinator)
+    with_totp(coordinator)
+    assert user_has_mfa(coordinator)
+
+
+@pytest.mark.parametrize("who", ["superuser", "coordinator"])
+def test_admin_redirects_to_mfa_setup_without_totp(client, request, who):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url == SETUP
+    page = client.get(SETUP, follow=True)
+    assert "tweestapsverificatie nodig" in page.content.decode()
+
+
+def test_coordinator_page_redirects_to_mfa_setup_without_totp(client, coordinator):
+    team = coordinator.lidmaatschappen.get().team
+    client.force_login(coordinator)
+    response = client.get(reverse("buurten:uitnodigen", kwargs={"team_id": team.pk}))
+    assert response.status_code == 302
+    assert response.url == SETUP
+
+
+def test_teamlid_is_not_asked_for_mfa(client):
+    teamlid = verified(LidmaatschapFactory(rol=Rol.TEAMLID).user)
+    client.force_login(teamlid)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403  # logged in, not admitted: no login loop, no MFA setup
+    assert reverse("mfa_activate_totp") not in [url for url, _ in response.redirect_chain]
+
+
+def test_with_totp_the_admin_opens(client, superuser):
+    with_totp(superuser)
+    client.force_login(superuser)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_coordinator_with_totp_reaches_the_invite_page(client, coordinator):
+    with_totp(coordinator)
+    team = coordinator.lidmaatschappen.get().team
+    client.force_login(coordinator)
+    assert client.get(reverse("buurten:uitnodigen", kwargs={"team_id": team.pk})).status_code == 200
+
+
+def test_admin_login_form_is_replaced_by_the_allauth_login(client):
+    response = client.get("/admin/login/?next=/admin/buurten/")
+    assert response.status_code == 302
+    assert response.url == reverse("account_login") + "?next=%2Fadmin%2Fbuurten%2F"
+
+
+def test_login_with_totp_asks_for_the_code(client, superuser):
+    secret = with_totp(superuser)
+    response = login(client, superuser)
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session  # the password alone is not enough
+
+    page = client.get(reverse("mfa_authenticate"))
+    assert "Vul de code uit je authenticator-app in" in page.content.decode()
+    wrong = client.post(
+        reverse("mfa_authenticate"), {"code": "000000" if current_code(secret) != "000000" else "1"}
+    )
+    assert "Ongeldige code" in wrong.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == superuser.pk
+    assert client.get("/admin/").status_code == 200
+
+
+def test_coordinator_sets_up_totp_on_the_dutch_page(client, coordinator):
+    login(client, coordinator)
+    # Adding a second factor is account-sensitive: allauth asks for the password once more.
+    response = client.get(SETUP)
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert "Bevestig dat jij het bent" in client.get(response.url).content.decode()
+    response = client.post(response.url, {"password": WACHTWOORD})
+    assert response.url == SETUP
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Authenticator-app instellen" in html
+    assert '<label for="authenticator_secret">' in html
+    secret = page.context["form"].secret
+
+    wrong = client.post(SETUP, {"code": "12"})
+    assert wrong.status_code == 200
+    assert not Authenticator.objects.filter(user=coordinator).exists()
+
+    response = client.post(SETUP, {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists()
+    codes = client.get(response.url)
+    assert "Herstelcodes" in codes.content.decode()
+    assert "Je authenticator-app is actief." in client.get(reverse("mfa_index")).content.decode()
+
+
+def test_invited_coordinator_sets_up_totp_right_after_accepting(client, coordinator):
+    from buurten.services.uitnodigingen import uitnodiging_create
+
+    lid = coordinator.lidmaatschappen.get()
+    with_totp(coordinator)
+    uitnodiging = uitnodiging_create(
+        team=lid.team, partner=lid.partner, rol=Rol.COORDINATOR, email="nieuw@example.nl", door=coordinator
+    )
+    client.post(
+        reverse("buurten:uitnodiging_accepteren", kwargs={"token": uitnodiging.token}),
+        {
+            "first_name": "Anna",
+            "last_name": "Smeets",
+            "password1": "Zonnebloem-Maas-7",
+            "password2": "Zonnebloem-Maas-7",
+        },
+    )
+    invite_page = client.get(reverse("buurten:uitnodigen", kwargs={"team_id": lid.team.pk}))
+    assert invite_page.url == SETUP
+    page = client.get(SETUP)  # the password was typed a moment ago: no second prompt
+    assert page.status_code == 200
+    response = client.post(SETUP, {"code": current_code(page.context["form"].secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("buurten:uitnodigen", kwargs={"team_id": lid.team.pk})).status_code == 200

@@ -1,0 +1,41 @@
+"""`manage.py demo_data` (what `make run` loads) is complete and idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("buurten", "signalen", "acties")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.mark.django_db
+def test_a_second_demo_data_creates_no_duplicates_and_both_print_the_logins():
+    first, second = StringIO(), StringIO()
+    call_command("demo_data", stdout=first)
+    after_first = row_counts()
+    call_command("demo_data", stdout=second)
+
+    assert row_counts() == after_first
+    assert after_first["buurten.Buurt"] == 44  # the Maastricht buurten
+    assert after_first["buurten.User"] > 0 and after_first["buurten.Team"] > 0
+    for out in (first.getvalue(), second.getvalue()):
+        assert "@" in out  # the demo logins are e-mail addresses
+        # The login table comes last, after every step's own output, so a person sees it.
+        assert out.index("Demo-logins") > out.index("Teams:")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_logins_come_after_the_demo_e_mails_on_the_console(settings, capsys):
+    # As `make run` shows it: e-mail on the console, sent when the demo's transaction commits.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("demo_data")
+    out = capsys.readouterr().out
+    assert "Subject:" in out
+    assert out.rindex("Subject:") < out.index("Demo-logins")
