@@ -1,0 +1,107 @@
+"""Bench rows for places: importing a national CBS buurten file, and point-to-buurt lookups.
+
+Each row works in a throwaway database of its own (a temporary SQLite file, or a temporary
+PostgreSQL database when DATABASE_URL points at PostgreSQL), so it never touches var/vbt.sqlite3
+or anyone's test database.
+"""
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from django.db import connections
+from django.db.models import Max, Min
+
+from bench import synthetic_cbs
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOKUPS = 200_000
+IMPORT_TARGET_S = 20.0
+LOOKUP_TARGET = 20_000
+
+
+def _n(getal: int) -> str:
+    """A whole number the Dutch way: 12.000."""
+    return f"{getal:,}".replace(",", ".")
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    """Create, migrate and afterwards drop a database of the configured backend; yields its label."""
+    connection = connections["default"]
+    old_name = connection.settings_dict["NAME"]
+    tmpdir = None
+    if connection.vendor == "sqlite":
+        (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+        tmpdir = tempfile.mkdtemp(prefix="db-", dir=ROOT / "var" / "bench")
+        connection.settings_dict["TEST"]["NAME"] = str(Path(tmpdir) / "bench.sqlite3")
+        label = "SQLite (tijdelijk bestand)"
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"vbt_bench_{os.getpid()}"
+        label = {"postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield label
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def import_national() -> dict:
+    from buurten.services.importeren import gebieden_import
+
+    bestand = synthetic_cbs.bestand()
+    with throwaway_database() as backend:
+        start = time.perf_counter()
+        result = gebieden_import(bron=bestand)
+        seconds = time.perf_counter() - start
+    buurten = result.aangemaakt["buurt"]
+    return {
+        "name": "import ~12.000 buurten (synthetisch landelijk bestand)",
+        "backend": backend,
+        "figure": (
+            f"{_n(buurten)} buurten, {_n(result.voorlopig['wijk'])} wijken, "
+            f"{_n(result.voorlopig['gemeente'])} gemeenten in {seconds:.1f} s "
+            f"({len(result.hersteld)} hersteld, {len(result.overgeslagen)} overgeslagen)"
+        ),
+        "target": f"< {IMPORT_TARGET_S:.0f} s",
+        "ok": seconds < IMPORT_TARGET_S and buurten >= 11_000,
+    }
+
+
+def point_lookup() -> dict:
+    from buurten.models import Buurt
+    from buurten.selectors.gebieden import buurt_for_point
+    from buurten.services.importeren import gebieden_import
+
+    bestand = synthetic_cbs.bestand()
+    with throwaway_database() as backend:
+        gebieden_import(bron=bestand)
+        box = Buurt.objects.aggregate(Min("min_lon"), Min("min_lat"), Max("max_lon"), Max("max_lat"))
+        rng = np.random.default_rng(7)
+        lons = rng.uniform(box["min_lon__min"], box["max_lon__max"], LOOKUPS).tolist()
+        lats = rng.uniform(box["min_lat__min"], box["max_lat__max"], LOOKUPS).tolist()
+
+        start = time.perf_counter()
+        buurt_for_point(lat=lats[0], lon=lons[0])  # builds the index
+        build = time.perf_counter() - start
+
+        start = time.perf_counter()
+        found = sum(1 for lat, lon in zip(lats, lons, strict=True) if buurt_for_point(lat=lat, lon=lon))
+        seconds = time.perf_counter() - start
+    rate = LOOKUPS / seconds
+    return {
+        "name": "buurt_for_point (punt → buurt, STRtree)",
+        "backend": backend,
+        "figure": (
+            f"{_n(round(rate))}/s ({_n(LOOKUPS)} punten, {found / LOOKUPS:.0%} in een buurt; "
+            f"index opbouwen {build:.1f} s)"
+        ),
+        "target": f"≥ {_n(LOOKUP_TARGET)}/s",
+        "ok": rate >= LOOKUP_TARGET,
+    }
