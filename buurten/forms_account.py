@@ -25,6 +25,17 @@ class UitnodigingForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(gemeente=team.gemeente).order_by("naam")
 
 
+class LidToevoegenForm(UitnodigingForm):
+    """The invitation's fields, for a person who already has an account."""
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, team=team, **kwargs)
+        self.fields["email"].help_text = _(
+            "Het e-mailadres waarmee deze persoon al inlogt, bijvoorbeeld voor een ander team. "
+            "Diegene krijgt een e-mail dat hij of zij is toegevoegd."
+        )
+
+
 class UitnodigingAccepterenForm(forms.Form):
     first_name = forms.CharField(
         label=_("Voornaam"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from buurten.access_mfa import coordinator_mfa_required
-from buurten.forms_account import UitnodigingAccepterenForm, UitnodigingForm
+from buurten.forms_account import LidToevoegenForm, UitnodigingAccepterenForm, UitnodigingForm
 from buurten.selectors.teams import team_get_for_coordinator
 from buurten.selectors.uitnodigingen import uitnodiging_list_open_for_team
 from buurten.services.uitnodigingen import (
     UitnodigingOnbruikbaar,
+    lidmaatschap_add_existing,
     uitnodiging_accept,
     uitnodiging_create,
     uitnodiging_get_usable,
@@ -52,6 +53,35 @@ def uitnodigen(request: HttpRequest, team_id: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"team": team, "form": form, "open_uitnodigingen": uitnodiging_list_open_for_team(team=team)}
     return render(request, "buurten/uitnodigen.html", context, status=status)
+
+
+@coordinator_mfa_required
+@require_http_methods(["GET", "POST"])
+def lid_toevoegen(request: HttpRequest, team_id: int) -> HttpResponse:
+    # 404 for a team the person is not in, 403 for a teamlid of this team.
+    team = team_get_for_coordinator(user=request.user, team_id=team_id)
+    form = LidToevoegenForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lid = lidmaatschap_add_existing(
+                team=team,
+                door=request.user,
+                email=form.cleaned_data["email"],
+                partner=form.cleaned_data["partner"],
+                rol=form.cleaned_data["rol"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(persoon)s is toegevoegd aan het team namens %(partner)s.")
+                % {"persoon": lid.user, "partner": lid.partner.naam},
+            )
+            return redirect("buurten:team_leden", team_id=team.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "buurten/lid_toevoegen.html", {"team": team, "form": form}, status=status)
 
 
 def _onbruikbaar(request: HttpRequest, error: ValidationError, status: int) -> HttpResponse:

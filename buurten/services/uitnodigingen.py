@@ -2,7 +2,9 @@
 
 A coordinator (or staff) invites an e-mail address into their own team on behalf of one of
 the gemeente's partners; the link in the mail works once, until it expires, and turns into
-a user with a verified e-mail address, a membership and a session.
+a user with a verified e-mail address, a membership and a session. A person who already has
+an account (a wijkagent in two teams) is not invited but added by e-mail address: they get a
+seat at once and a mail saying so.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buurten.models import Partner, Rol, Team, Uitnodiging, User
+from buurten.models import Lidmaatschap, Partner, Rol, Team, Uitnodiging, User
 from buurten.selectors.teams import is_coordinator
 from buurten.services.teams import lidmaatschap_create
 
@@ -50,7 +52,7 @@ def _account_exists_error() -> ValidationError:
         {
             "email": _(
                 "Er bestaat al een account met dit e-mailadres. Een uitnodiging is alleen voor "
-                "nieuwe mensen; vraag de beheerder om deze persoon aan het team toe te voegen."
+                "nieuwe mensen; voeg deze persoon toe met ‘Bestaand account toevoegen’."
             )
         },
         code="account_bestaat",
@@ -188,3 +190,56 @@ def uitnodiging_accept(*, token: str, first_name: str, last_name: str, password:
     uitnodiging.geaccepteerd_at = timezone.now()
     uitnodiging.save(update_fields=["geaccepteerd_at"])
     return user
+
+
+@transaction.atomic
+def lidmaatschap_add_existing(
+    *, team: Team, door: User, email: str, partner: Partner, rol: str, base_url: str | None = None
+) -> Lidmaatschap:
+    """Give a person who already has an (active) account a seat in the team, found by exact
+    e-mail address only, and tell them by mail after commit; the seat's rules are
+    `lidmaatschap_create`'s."""
+    if not may_invite(user=door, team=team):
+        raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen toevoegen."))
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Vul een e-mailadres in.")})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.select_related("user").filter(email__iexact=email).first()
+        user = address.user if address else None
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Er is geen account met dit e-mailadres. Nodig deze persoon uit met ‘Iemand uitnodigen’."
+                )
+            },
+            code="geen_account",
+        )
+    if not user.is_active:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Het account met dit e-mailadres is uitgeschakeld; vraag de beheerder het aan te zetten."
+                )
+            },
+            code="uitgeschakeld",
+        )
+    lid = lidmaatschap_create(team=team, door=door, user=user, partner=partner, rol=rol)
+    link = urljoin(base_url or settings.SITE_URL, reverse("buurten:team_detail", kwargs={"team_id": team.pk}))
+    transaction.on_commit(lambda: _send_toegevoegd_mail(lid, door, link))
+    return lid
+
+
+def _send_toegevoegd_mail(lid: Lidmaatschap, door: User, link: str) -> None:
+    context = {
+        "team": lid.team,
+        "partner": lid.partner,
+        "rol": str(lid.get_rol_display()).lower(),
+        "door": door,
+        "link": link,
+    }
+    subject = " ".join(render_to_string("buurten/toegevoegd_mail_onderwerp.txt", context).split())
+    body = render_to_string("buurten/toegevoegd_mail.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [lid.user.email])

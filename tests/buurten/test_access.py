@@ -26,6 +26,8 @@ PAGES = {
     "team_doel": COORDINATOR_PAGE,
     "team_instellingen": COORDINATOR_PAGE,
     "team_leden": COORDINATOR_PAGE,
+    "uitnodigen": COORDINATOR_PAGE,
+    "lid_toevoegen": COORDINATOR_PAGE,
     "lid_verwijderen": COORDINATOR_PAGE,
     "subgebied_list": COORDINATOR_PAGE,
     "subgebied_nieuw": COORDINATOR_PAGE,

@@ -109,3 +109,45 @@ def test_coordinator_logs_in_with_totp_and_manages_threshold_and_subgebied(page)
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("alert")).to_contain_text("Het subgebied ligt buiten de buurt Malberg")
     assert not team.subgebieden.exists()
+
+
+def test_coordinator_adds_a_wijkagent_of_another_team(page):
+    gemeente = f.GemeenteFactory()
+    team = f.TeamFactory(naam="VBT Malberg", gemeente=gemeente)
+    politie = f.PartnerFactory(gemeente=gemeente, naam="Politie Limburg", type=PartnerType.POLITIE)
+    seat = f.LidmaatschapFactory(
+        team=team,
+        rol=Rol.COORDINATOR,
+        user=f.UserFactory(email="anouk@example.nl", first_name="Anouk", last_name="Janssen", is_staff=True),
+    )
+    seat.user.set_password(WACHTWOORD)
+    seat.user.save()
+    f.verify_email(seat.user)
+    secret = f.activate_totp(seat.user)
+    ander_team = f.TeamFactory(naam="VBT Nazareth", gemeente=gemeente)
+    f.LidmaatschapFactory(
+        team=ander_team,
+        partner=politie,
+        user=f.UserFactory(email="agent@politie.example", first_name="Sem", last_name="Bours"),
+    )
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mailadres").fill("anouk@example.nl")
+    page.get_by_label("Wachtwoord").fill(WACHTWOORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Inloggen").click()
+
+    page.get_by_role("link", name="Leden beheren").click()
+    page.get_by_role("link", name="Bestaand account toevoegen").click()
+    page.get_by_label("E-mailadres").fill("niemand@example.nl")
+    page.get_by_label("Namens partner").select_option(label="Politie Limburg")
+    page.get_by_role("button", name="Toevoegen aan het team").click()
+    expect(page.get_by_text("Er is geen account met dit e-mailadres")).to_be_visible()
+    expect(page.get_by_label("E-mailadres")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("E-mailadres").fill("agent@politie.example")
+    page.get_by_role("button", name="Toevoegen aan het team").click()
+    expect(page.get_by_text("Sem Bours is toegevoegd aan het team namens Politie Limburg.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sem Bours", level=2)).to_be_visible()
+    assert team.lidmaatschappen.filter(user__email="agent@politie.example").exists()
