@@ -64,10 +64,8 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
-def test_coordinator_logs_in_with_totp_and_manages_threshold_and_subgebied(page):
-    gemeente = f.GemeenteFactory()
-    buurt = f.BuurtFactory(wijk__gemeente=gemeente, naam="Malberg", code="BU09350207", geometrie=WEST)
-    team = f.TeamFactory(naam="VBT Malberg", gemeente=gemeente, buurten=[buurt])
+def coordinator_logs_in(page, team) -> None:
+    """Anouk, coordinator of `team` with TOTP set up, logs in with password and code."""
     seat = f.LidmaatschapFactory(
         team=team,
         rol=Rol.COORDINATOR,
@@ -77,13 +75,20 @@ def test_coordinator_logs_in_with_totp_and_manages_threshold_and_subgebied(page)
     seat.user.save()
     f.verify_email(seat.user)
     secret = f.activate_totp(seat.user)
-
     page.goto("/accounts/login/")
     page.get_by_label("E-mailadres").fill("anouk@example.nl")
     page.get_by_label("Wachtwoord").fill(WACHTWOORD)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Inloggen").click()
+
+
+def test_coordinator_logs_in_with_totp_and_manages_threshold_and_subgebied(page):
+    gemeente = f.GemeenteFactory()
+    buurt = f.BuurtFactory(wijk__gemeente=gemeente, naam="Malberg", code="BU09350207", geometrie=WEST)
+    team = f.TeamFactory(naam="VBT Malberg", gemeente=gemeente, buurten=[buurt])
+
+    coordinator_logs_in(page, team)
 
     expect(page.get_by_role("heading", name="VBT Malberg", level=1)).to_be_visible()
     page.get_by_role("link", name="Drempel en bewaartermijn").click()
@@ -115,15 +120,6 @@ def test_coordinator_adds_a_wijkagent_of_another_team(page):
     gemeente = f.GemeenteFactory()
     team = f.TeamFactory(naam="VBT Malberg", gemeente=gemeente)
     politie = f.PartnerFactory(gemeente=gemeente, naam="Politie Limburg", type=PartnerType.POLITIE)
-    seat = f.LidmaatschapFactory(
-        team=team,
-        rol=Rol.COORDINATOR,
-        user=f.UserFactory(email="anouk@example.nl", first_name="Anouk", last_name="Janssen", is_staff=True),
-    )
-    seat.user.set_password(WACHTWOORD)
-    seat.user.save()
-    f.verify_email(seat.user)
-    secret = f.activate_totp(seat.user)
     ander_team = f.TeamFactory(naam="VBT Nazareth", gemeente=gemeente)
     f.LidmaatschapFactory(
         team=ander_team,
@@ -131,12 +127,7 @@ def test_coordinator_adds_a_wijkagent_of_another_team(page):
         user=f.UserFactory(email="agent@politie.example", first_name="Sem", last_name="Bours"),
     )
 
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill("anouk@example.nl")
-    page.get_by_label("Wachtwoord").fill(WACHTWOORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_label("Code").fill(totp_code(secret))
-    page.get_by_role("button", name="Inloggen").click()
+    coordinator_logs_in(page, team)
 
     page.get_by_role("link", name="Leden beheren").click()
     page.get_by_role("link", name="Bestaand account toevoegen").click()
