@@ -39,12 +39,20 @@ def may_invite(*, user: User, team: Team) -> bool:
     return is_coordinator(user=user, team=team)
 
 
+def account_for_email(email: str) -> User | None:
+    """The account that logs in with `email`, as its own address or as a second allauth address."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.select_related("user").filter(email__iexact=email).first()
+        user = address.user if address else None
+    return user
+
+
 def account_exists(email: str) -> bool:
-    email = email.strip().lower()
-    return (
-        User.objects.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-    )
+    return account_for_email(email) is not None
 
 
 def _account_exists_error() -> ValidationError:
@@ -128,9 +136,14 @@ def _send_uitnodiging_mail(uitnodiging: Uitnodiging, link: str) -> None:
         "link": link,
         "verloopt_at": uitnodiging.verloopt_at,
     }
-    subject = " ".join(render_to_string("buurten/uitnodiging_mail_onderwerp.txt", context).split())
-    body = render_to_string("buurten/uitnodiging_mail.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [uitnodiging.email])
+    _send("uitnodiging", context, uitnodiging.email)
+
+
+def _send(naam: str, context: dict, to: str) -> None:
+    """Render templates/buurten/<naam>_mail_onderwerp.txt and <naam>_mail.txt and send them to one address."""
+    subject = " ".join(render_to_string(f"buurten/{naam}_mail_onderwerp.txt", context).split())
+    body = render_to_string(f"buurten/{naam}_mail.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def uitnodiging_get_usable(*, token: str) -> Uitnodiging:
@@ -204,10 +217,7 @@ def lidmaatschap_add_existing(
     email = (email or "").strip().lower()
     if not email:
         raise ValidationError({"email": _("Vul een e-mailadres in.")})
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        address = EmailAddress.objects.select_related("user").filter(email__iexact=email).first()
-        user = address.user if address else None
+    user = account_for_email(email)
     if user is None:
         raise ValidationError(
             {
@@ -240,6 +250,4 @@ def _send_toegevoegd_mail(lid: Lidmaatschap, door: User, link: str) -> None:
         "door": door,
         "link": link,
     }
-    subject = " ".join(render_to_string("buurten/toegevoegd_mail_onderwerp.txt", context).split())
-    body = render_to_string("buurten/toegevoegd_mail.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [lid.user.email])
+    _send("toegevoegd", context, lid.user.email)

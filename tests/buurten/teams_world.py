@@ -92,3 +92,11 @@ def build_world(*, partner_type: str = PartnerType.GEMEENTE) -> World:
         subgebied=f.SubgebiedFactory(team=team, buurt=buurt, naam="Kerkstraat"),
         other_subgebied=f.SubgebiedFactory(team=other_team, buurt=other_buurt, naam="Molenweg"),
     )
+
+
+def grow_world(world, *, per_partner: int = 5) -> None:
+    """More members per partner and a subgebied per partner, for query counts that must not grow."""
+    for partner in world.partners.values():
+        for _ in range(per_partner):
+            f.LidmaatschapFactory(team=world.team, partner=partner)
+        f.SubgebiedFactory(team=world.team, buurt=world.buurt, naam=f"Straat {partner.pk}")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from buurten.models import Lidmaatschap, PartnerType, Rol, Subgebied
 from tests import factories as f
-from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, ROLES, build_world
+from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, ROLES, build_world, grow_world
 
 pytestmark = pytest.mark.django_db
 
@@ -286,10 +286,7 @@ def test_user_admin_for_staff_creates_an_email_account(client):
 
 def test_changelists_query_count_does_not_grow(client, django_assert_max_num_queries):
     world = build_world()
-    for partner in world.partners.values():
-        for _ in range(5):
-            f.LidmaatschapFactory(team=world.team, partner=partner)
-        f.SubgebiedFactory(team=world.team, buurt=world.buurt, naam=f"Straat {partner.pk}")
+    grow_world(world)
     client.force_login(world.coordinator)
     for model in ("team", "lidmaatschap", "subgebied", "partner", "buurt"):
         with django_assert_max_num_queries(10):

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from buurten.models import Lidmaatschap, PartnerInzet, PartnerType, Rol, Subgebied
 from tests import factories as f
-from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, build_world
+from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, build_world, grow_world
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +108,7 @@ def test_team_page_query_count_does_not_grow(client, django_assert_max_num_queri
 
 def test_member_and_subgebied_pages_query_count_does_not_grow(client, django_assert_max_num_queries):
     world = build_world()
-    for partner in world.partners.values():
-        for _ in range(5):
-            f.LidmaatschapFactory(team=world.team, partner=partner)
-        f.SubgebiedFactory(team=world.team, buurt=world.buurt, naam=f"Straat {partner.pk}")
+    grow_world(world)
     client.force_login(world.coordinator)
     for name in ("team_leden", "subgebied_list"):
         with django_assert_max_num_queries(10):
