@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "leaflet",
+    "core",
+    "audit",
+    "notificaties",
     "buurten",
     "signalen",
     "acties",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Audited actions of a request are marked as coming from a page or the admin, with the IP.
+    "audit.context.AuditOriginMiddleware",
     # After AccountMiddleware: coordinators and staff set up TOTP before the admin opens.
     "buurten.access_mfa.MFARequiredMiddleware",
 ]
@@ -129,6 +134,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "tally-support": {"task": "signalen.tasks.tally_support", "schedule": 300.0},
     "purge-expired-signals": {"task": "signalen.tasks.purge_expired", "schedule": 24 * 3600.0},
+    "resend-due-mail": {"task": "notificaties.tasks.berichten_resend_due", "schedule": 60.0},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Auditlog")
+
+    def ready(self) -> None:
+        from . import context
+
+        context.connect_celery_signals()
