@@ -18,34 +18,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class TeamInstellingenForm(forms.Form):
-    """Threshold and retention; the limits are checked by `team_instellingen_update`."""
-
-    drempel_huishoudens = forms.IntegerField(
-        label=_("Drempel (aantal huishoudens)"),
-        help_text=_("Zoveel verschillende huishoudens moeten een signaal steunen voor draagvlak."),
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-    )
-    anoniem_gewicht = forms.DecimalField(
-        label=_("Gewicht van anonieme steun"),
-        help_text=_("Tussen 0 en 1. Bij 0,5 tellen twee handen bij een bijeenkomst als één huishouden."),
-        max_digits=4,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    steun_venster_maanden = forms.IntegerField(
-        label=_("Geldigheid van steun (maanden)"),
-        help_text=_("Steun die ouder is telt niet meer mee."),
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-    )
-    bewaartermijn_maanden = forms.IntegerField(
-        label=_("Bewaartermijn (maanden)"),
-        help_text=_("Zo lang blijven afgeronde en afgewezen signalen bewaard (AVG)."),
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-    )
-
-
 class TeamDoelForm(forms.Form):
     """The shared goal plus, for each partner of the gemeente, its commitment and what is asked."""
 

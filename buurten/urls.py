@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/doel/", views.team_doel, name="team_doel"),
-    path("teams/<int:team_id>/instellingen/", views.team_instellingen, name="team_instellingen"),
     path("teams/<int:team_id>/leden/", views.team_leden, name="team_leden"),
     path("teams/<int:team_id>/leden/<int:lid_id>/rol/", views.lid_rol, name="lid_rol"),
     path(

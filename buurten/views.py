@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .access_mfa import coordinator_mfa_required
-from .forms import LidRolForm, SubgebiedForm, TeamDoelForm, TeamInstellingenForm
+from .forms import LidRolForm, SubgebiedForm, TeamDoelForm
 from .models import Rol
 from .selectors import health_status
 from .selectors.teams import (
@@ -29,7 +29,6 @@ from .services.teams import (
     subgebied_delete,
     subgebied_update,
     team_doel_update,
-    team_instellingen_update,
 )
 
 
@@ -109,26 +108,6 @@ def team_doel(request: HttpRequest, team_id: int) -> HttpResponse:
             messages.success(request, _("Het gezamenlijk doel is opgeslagen."))
             return redirect("buurten:team_detail", team_id=team.pk)
     return render(request, "buurten/team_doel_form.html", {"team": team, "form": form}, status=_status(form))
-
-
-@coordinator_mfa_required
-@require_http_methods(["GET", "POST"])
-def team_instellingen(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = team_get_for_coordinator(user=request.user, team_id=team_id)
-    initial = {
-        "drempel_huishoudens": team.drempel_huishoudens,
-        "anoniem_gewicht": team.anoniem_gewicht,
-        "steun_venster_maanden": team.steun_venster_maanden,
-        "bewaartermijn_maanden": team.bewaartermijn_maanden,
-    }
-    form = TeamInstellingenForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _apply(form, team_instellingen_update, team=team, door=request.user, **form.cleaned_data):
-            messages.success(request, _("De instellingen zijn opgeslagen."))
-            return redirect("buurten:team_detail", team_id=team.pk)
-    return render(
-        request, "buurten/team_instellingen_form.html", {"team": team, "form": form}, status=_status(form)
-    )
 
 
 @coordinator_mfa_required

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "signalen"
 
-urlpatterns = [
+signaal_patterns = [
     path("", views.signaal_list, name="lijst"),
     path("kaart/", views.signaal_kaart, name="kaart"),
     path("export.csv", views.signaal_csv, name="csv"),
@@ -21,4 +21,10 @@ urlpatterns = [
     path("wijkrondes/", views.wijkronde_list, name="wijkrondes"),
     path("wijkrondes/nieuw/", views.wijkronde_nieuw, name="wijkronde_nieuw"),
     path("wijkrondes/<int:pk>/", views.wijkronde_detail, name="wijkronde"),
+]
+
+urlpatterns = [
+    path("signalen/", include(signaal_patterns)),
+    # A signalen rule stored on the team, so the page sits with the team's other pages.
+    path("teams/<int:team_id>/instellingen/", views.team_instellingen, name="team_instellingen"),
 ]

@@ -26,7 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from buurten.access_mfa import coordinator_mfa_required, mfa_missing, redirect_to_mfa_setup
 from buurten.models import Team
-from buurten.selectors import coordinates_any_team, team_get_for_user, team_list_for_user
+from buurten.selectors import (
+    coordinates_any_team,
+    team_get_for_coordinator,
+    team_get_for_user,
+    team_list_for_user,
+)
 from buurten.widgets import kaart_config
 
 from . import selectors_pages as pages
@@ -37,12 +42,14 @@ from .forms import (
     StatusForm,
     SteunAnoniemForm,
     SteunHuishoudenForm,
+    TeamInstellingenForm,
     WijkrondeForm,
     add_service_errors,
 )
 from .models import Wijkronde
 from .selectors import signaal_get_for_user, signaal_nearby
 from .services.fotos import foto_add, foto_content_type
+from .services.instellingen import team_instellingen_update
 from .services.signalen import signaal_log, team_buurt_for_point, wijkronde_create
 from .services.status import signaal_status_change
 from .services.steun import steun_register, steun_register_anoniem, steun_withdraw
@@ -509,3 +516,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Alleen coördinatoren hebben een dashboard."))
     signalen = list(pages.signaal_list_wacht_op_triage(user=request.user)[:200])
     return render(request, "signalen/dashboard.html", {"signalen": signalen})
+
+
+@coordinator_mfa_required
+@require_http_methods(["GET", "POST"])
+def team_instellingen(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The team's draagvlak and retention settings (threshold, anonymous weight, window, term)."""
+    team = team_get_for_coordinator(user=request.user, team_id=team_id)
+    initial = {
+        "drempel_huishoudens": team.drempel_huishoudens,
+        "anoniem_gewicht": team.anoniem_gewicht,
+        "steun_venster_maanden": team.steun_venster_maanden,
+        "bewaartermijn_maanden": team.bewaartermijn_maanden,
+    }
+    form = TeamInstellingenForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_instellingen_update(team=team, door=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("De instellingen zijn opgeslagen."))
+            return redirect("buurten:team_detail", team_id=team.pk)
+    return render(
+        request,
+        "signalen/team_instellingen_form.html",
+        {"team": team, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -8,7 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("signalen/", include("signalen.urls")),
+    path("", include("signalen.urls")),
     path("", include("buurten.urls")),
 ]
 

@@ -9,7 +9,6 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from buurten.forms import TeamInstellingenForm
 from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Subgebied, Team
 from buurten.selectors.teams import sees_all
 from buurten.services import teams as team_services
@@ -77,9 +76,8 @@ class PartnerInzetInline(admin.TabularInline):
         return self.has_view_permission(request, obj)
 
 
-class TeamAdminForm(forms.ModelForm, TeamInstellingenForm):
-    # The settings fields are the team page's own (plain fields), so the service's message is the
-    # one a person reads here too, not Django's generic minimum.
+class TeamAdminForm(forms.ModelForm):
+    # signalen.admin extends this form and the admin below with the draagvlak and retention settings.
 
     class Meta:
         model = Team
@@ -91,23 +89,10 @@ class TeamAdminForm(forms.ModelForm, TeamInstellingenForm):
             "doel",
             "doel_start",
             "doel_evaluatie",
-            "drempel_huishoudens",
-            "anoniem_gewicht",
-            "steun_venster_maanden",
-            "bewaartermijn_maanden",
         ]
 
     def clean(self):
         data = super().clean()
-        try:
-            team_services.team_instellingen_clean(
-                drempel_huishoudens=data.get("drempel_huishoudens"),
-                anoniem_gewicht=data.get("anoniem_gewicht"),
-                steun_venster_maanden=data.get("steun_venster_maanden"),
-                bewaartermijn_maanden=data.get("bewaartermijn_maanden"),
-            )
-        except ValidationError as exc:
-            add_service_error(self, exc)
         try:
             team_services.team_doel_clean(
                 doel_start=data.get("doel_start"), doel_evaluatie=data.get("doel_evaluatie")
@@ -121,7 +106,7 @@ class TeamAdminForm(forms.ModelForm, TeamInstellingenForm):
 class TeamAdmin(AccessRuleAdmin):
     form = TeamAdminForm
     coordinator_can_change = True
-    list_display = ["naam", "gemeente", "drempel_huishoudens", "doel_evaluatie"]
+    list_display = ["naam", "gemeente", "doel_evaluatie"]
     list_select_related = ["gemeente"]
     search_fields = ["naam", "slug"]
     prepopulated_fields = {"slug": ["naam"]}
@@ -130,17 +115,6 @@ class TeamAdmin(AccessRuleAdmin):
     fieldsets = [
         (None, {"fields": ["naam", "slug", "gemeente", "buurten"]}),
         (_("Gezamenlijk doel"), {"fields": ["doel", "doel_start", "doel_evaluatie"]}),
-        (
-            _("Draagvlak en bewaren"),
-            {
-                "fields": [
-                    "drempel_huishoudens",
-                    "anoniem_gewicht",
-                    "steun_venster_maanden",
-                    "bewaartermijn_maanden",
-                ]
-            },
-        ),
     ]
 
     def team_id_of(self, obj):
@@ -166,21 +140,9 @@ class TeamAdmin(AccessRuleAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
-            # A team in a gemeente imported since has no themas yet: logging a signal needs them.
-            from signalen.services import thema_seed_defaults
-
-            thema_seed_defaults(gemeente=obj.gemeente)
             return
         if sees_all(user=request.user):
             obj.save(update_fields=["naam", "slug", "gemeente"])
-        team_services.team_instellingen_update(
-            team=obj,
-            door=request.user,
-            drempel_huishoudens=form.cleaned_data["drempel_huishoudens"],
-            anoniem_gewicht=form.cleaned_data["anoniem_gewicht"],
-            steun_venster_maanden=form.cleaned_data["steun_venster_maanden"],
-            bewaartermijn_maanden=form.cleaned_data["bewaartermijn_maanden"],
-        )
         team_services.team_doel_update(
             team=obj,
             door=request.user,

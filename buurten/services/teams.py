@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import shapely
@@ -36,70 +35,7 @@ def _locked_team(team: Team) -> Team:
     return Team.objects.select_for_update().get(pk=team.pk)
 
 
-# --- team settings and shared goal -------------------------------------------------------
-
-
-def team_instellingen_clean(
-    *,
-    drempel_huishoudens: int | None,
-    anoniem_gewicht: Decimal | float | str | None,
-    steun_venster_maanden: int | None,
-    bewaartermijn_maanden: int | None,
-) -> dict[str, Any]:
-    """The settings' rules, without writing: raises a ValidationError per field, or returns clean values."""
-    errors: dict[str, str] = {}
-    if drempel_huishoudens is None or int(drempel_huishoudens) < 1:
-        errors["drempel_huishoudens"] = _("De drempel moet minstens 1 huishouden zijn.")
-    try:
-        gewicht = Decimal(str(anoniem_gewicht)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        gewicht = None
-    if gewicht is None or not Decimal(0) <= gewicht <= Decimal(1):
-        errors["anoniem_gewicht"] = _("Het gewicht van anonieme steun ligt tussen 0 en 1.")
-    if steun_venster_maanden is None or int(steun_venster_maanden) < 1:
-        errors["steun_venster_maanden"] = _("Steun moet minstens 1 maand geldig blijven.")
-    if bewaartermijn_maanden is None or int(bewaartermijn_maanden) < 1:
-        errors["bewaartermijn_maanden"] = _("De bewaartermijn is minstens 1 maand.")
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "drempel_huishoudens": int(drempel_huishoudens),
-        "anoniem_gewicht": gewicht,
-        "steun_venster_maanden": int(steun_venster_maanden),
-        "bewaartermijn_maanden": int(bewaartermijn_maanden),
-    }
-
-
-@transaction.atomic
-def team_instellingen_update(
-    *,
-    team: Team,
-    door: User | None,
-    drempel_huishoudens: int,
-    anoniem_gewicht: Decimal | float | str,
-    steun_venster_maanden: int,
-    bewaartermijn_maanden: int,
-) -> Team:
-    """Set the support threshold (>= 1 household), anonymous weight (0–1), window and retention (>= 1)."""
-    _require_coordinator(door=door, team=team)
-    waarden = team_instellingen_clean(
-        drempel_huishoudens=drempel_huishoudens,
-        anoniem_gewicht=anoniem_gewicht,
-        steun_venster_maanden=steun_venster_maanden,
-        bewaartermijn_maanden=bewaartermijn_maanden,
-    )
-    team = _locked_team(team)
-    regels = ("drempel_huishoudens", "anoniem_gewicht", "steun_venster_maanden")
-    regels_gewijzigd = any(getattr(team, veld) != waarden[veld] for veld in regels)
-    for veld, waarde in waarden.items():
-        setattr(team, veld, waarde)
-    team.save(update_fields=list(waarden))
-    if regels_gewijzigd:
-        # Draagvlak depends on these rules: every open signal of the team is recounted.
-        from signalen.services import steun_herberekenen_team
-
-        steun_herberekenen_team(team=team)
-    return team
+# --- shared goal ------------------------------------------------------------------------------
 
 
 def team_doel_clean(*, doel_start: dt.date | None, doel_evaluatie: dt.date | None) -> None:

@@ -2,6 +2,7 @@
 and tasks call these; none of them repeats a rule.
 
 - `signalen.services.signalen`: signaal_log, wijkronde_create, thema_seed_defaults
+- `signalen.services.instellingen`: team_instellingen_update (threshold, weight, window, retention)
 - `signalen.services.steun`: steun_register, steun_register_anoniem, steun_withdraw,
   steun_herberekenen_team
 - `signalen.services.huishouden`: huishouden_hash (postcode + huisnummer → keyed hash)
@@ -16,6 +17,7 @@ person raises PermissionDenied. Nothing is written in either case.
 
 from .bewaren import signalen_purge_expired
 from .huishouden import huishouden_hash
+from .instellingen import team_instellingen_clean, team_instellingen_update
 from .signalen import DEFAULT_THEMAS, signaal_log, thema_seed_defaults, wijkronde_create
 from .status import signaal_status_change, signaal_triage
 from .steun import steun_herberekenen_team, steun_register, steun_register_anoniem, steun_withdraw
@@ -34,6 +36,8 @@ __all__ = [
     "steun_register",
     "steun_register_anoniem",
     "steun_withdraw",
+    "team_instellingen_clean",
+    "team_instellingen_update",
     "thema_seed_defaults",
     "wijkronde_create",
 ]

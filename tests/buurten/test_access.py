@@ -24,7 +24,7 @@ COORDINATOR_PAGE = {
 PAGES = {
     "team_detail": TEAM_PAGE,
     "team_doel": COORDINATOR_PAGE,
-    "team_instellingen": COORDINATOR_PAGE,
+    "signalen:team_instellingen": COORDINATOR_PAGE,
     "team_leden": COORDINATOR_PAGE,
     "uitnodigen": COORDINATOR_PAGE,
     "lid_toevoegen": COORDINATOR_PAGE,
@@ -42,7 +42,7 @@ def page_url(world, name: str) -> str:
         kwargs["lid_id"] = world.teamlid_seat.pk
     if name in ("subgebied_bewerken", "subgebied_verwijderen"):
         kwargs["subgebied_id"] = world.subgebied.pk
-    return reverse(f"buurten:{name}", kwargs=kwargs)
+    return reverse(name if ":" in name else f"buurten:{name}", kwargs=kwargs)
 
 
 @pytest.mark.parametrize("partner_type", PartnerType.values)
@@ -79,7 +79,7 @@ def test_role_changing_a_role(client, role, partner_type):
 def test_coordinator_without_totp_is_sent_to_set_it_up(client):
     seat = f.LidmaatschapFactory(rol=Rol.COORDINATOR)
     client.force_login(seat.user)
-    response = client.get(reverse("buurten:team_instellingen", kwargs={"team_id": seat.team.pk}))
+    response = client.get(reverse("signalen:team_instellingen", kwargs={"team_id": seat.team.pk}))
     assert response.status_code == 302
     assert response.url == reverse("mfa_activate_totp")
 

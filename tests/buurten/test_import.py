@@ -418,7 +418,7 @@ def test_load_places_is_idempotent_and_names_maastricht():
     from django.core.management.base import OutputWrapper
     from django.core.management.color import no_style
 
-    from buurten.demo import load_places
+    from demo.gebieden import load_places
 
     out = StringIO()
     load_places(stdout=OutputWrapper(out), style=no_style())

@@ -75,7 +75,7 @@ def test_team_page_shows_map_goal_commitments_and_members(client):
     assert "Coördinator" in body
     assert "Westbuurt" in body
     # A teamlid gets no management links.
-    assert reverse("buurten:team_instellingen", kwargs={"team_id": world.team.pk}) not in body
+    assert reverse("signalen:team_instellingen", kwargs={"team_id": world.team.pk}) not in body
     # The other team does not leak.
     assert "Oostbuurt" not in body and "Molenweg" not in body
 
@@ -84,8 +84,14 @@ def test_coordinator_sees_the_management_links_and_the_invite_link(client):
     world = build_world()
     client.force_login(world.coordinator)
     body = client.get(detail(world)).content.decode()
-    for name in ("team_doel", "team_instellingen", "team_leden", "subgebied_list", "uitnodigen"):
-        assert reverse(f"buurten:{name}", kwargs={"team_id": world.team.pk}) in body
+    for name in (
+        "buurten:team_doel",
+        "signalen:team_instellingen",
+        "buurten:team_leden",
+        "buurten:subgebied_list",
+        "buurten:uitnodigen",
+    ):
+        assert reverse(name, kwargs={"team_id": world.team.pk}) in body
 
 
 def test_team_page_query_count_does_not_grow(client, django_assert_max_num_queries):
@@ -121,7 +127,7 @@ def test_member_and_subgebied_pages_query_count_does_not_grow(client, django_ass
 
 
 def settings_url(world):
-    return reverse("buurten:team_instellingen", kwargs={"team_id": world.team.pk})
+    return reverse("signalen:team_instellingen", kwargs={"team_id": world.team.pk})
 
 
 @pytest.mark.parametrize("drempel", ["0", "-3"])

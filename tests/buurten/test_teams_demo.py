@@ -7,9 +7,9 @@ from django.core.management.base import OutputWrapper
 from django.core.management.color import no_style
 from django.urls import reverse
 
-from buurten.demo import load_places
-from buurten.demo_teams import DEMO_WACHTWOORD, load_teams, print_logins
 from buurten.models import Lidmaatschap, Partner, PartnerInzet, PartnerType, Rol, Subgebied, Team, User
+from demo.gebieden import load_places
+from demo.teams import DEMO_WACHTWOORD, load_teams, print_logins
 
 pytestmark = pytest.mark.django_db
 

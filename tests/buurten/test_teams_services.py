@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from buurten.models import Lidmaatschap, PartnerInzet, PartnerType, Rol, Subgebied, Team
 from buurten.services import teams as s
+from signalen.services import instellingen
 from tests import factories as f
 from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, build_world
 
@@ -27,7 +28,7 @@ SETTINGS = {
 
 def test_coordinator_sets_the_threshold():
     world = build_world()
-    s.team_instellingen_update(team=world.team, door=world.coordinator, **SETTINGS)
+    instellingen.team_instellingen_update(team=world.team, door=world.coordinator, **SETTINGS)
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 7
     assert world.team.anoniem_gewicht == Decimal("0.25")
@@ -38,7 +39,7 @@ def test_coordinator_sets_the_threshold():
 def test_threshold_below_one_is_refused_and_nothing_is_written(drempel):
     world = build_world()
     with pytest.raises(ValidationError) as exc:
-        s.team_instellingen_update(
+        instellingen.team_instellingen_update(
             team=world.team, door=world.coordinator, **{**SETTINGS, "drempel_huishoudens": drempel}
         )
     assert exc.value.message_dict["drempel_huishoudens"] == ["De drempel moet minstens 1 huishouden zijn."]
@@ -60,7 +61,9 @@ def test_threshold_below_one_is_refused_and_nothing_is_written(drempel):
 def test_other_settings_out_of_range(veld, waarde, bericht):
     world = build_world()
     with pytest.raises(ValidationError) as exc:
-        s.team_instellingen_update(team=world.team, door=world.coordinator, **{**SETTINGS, veld: waarde})
+        instellingen.team_instellingen_update(
+            team=world.team, door=world.coordinator, **{**SETTINGS, veld: waarde}
+        )
     assert exc.value.message_dict[veld] == [bericht]
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 5
@@ -76,7 +79,7 @@ def test_database_refuses_a_zero_threshold_too():
 def test_only_this_teams_coordinator_changes_settings(who):
     world = build_world()
     with pytest.raises(PermissionDenied):
-        s.team_instellingen_update(team=world.team, door=getattr(world, who), **SETTINGS)
+        instellingen.team_instellingen_update(team=world.team, door=getattr(world, who), **SETTINGS)
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 5
 
@@ -332,7 +335,7 @@ def test_lowering_the_threshold_recounts_the_teams_open_signals(django_capture_o
     for _ in range(3):
         f.SteunbetuigingFactory(signaal=signaal)
     with django_capture_on_commit_callbacks() as queued:
-        s.team_instellingen_update(
+        instellingen.team_instellingen_update(
             team=world.team, door=world.coordinator, **{**SETTINGS, "drempel_huishoudens": 3}
         )
     signaal.refresh_from_db()
@@ -348,7 +351,7 @@ def test_changing_only_the_retention_does_not_recount():
 
     world = build_world()
     f.SignaalFactory(team=world.team)
-    s.team_instellingen_update(
+    instellingen.team_instellingen_update(
         team=world.team,
         door=world.coordinator,
         drempel_huishoudens=5,

@@ -11,3 +11,6 @@ STORAGES = {
 
 # WhiteNoise serves from STATIC_ROOT; outside production nothing is collected there.
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# The demo data of `make run` (`manage.py demo_data`); production does not install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405

@@ -5,9 +5,9 @@ from django.db import transaction
 
 # Each step is idempotent: a second `make run` finds everything in place and creates nothing.
 STEPS = [
-    "buurten.demo:load_places",
-    "buurten.demo_teams:load_teams",
-    "signalen.demo:load",
+    "demo.gebieden:load_places",
+    "demo.teams:load_teams",
+    "demo.signalen:load",
 ]
 
 
@@ -25,4 +25,4 @@ class Command(BaseCommand):
                 _call(step, stdout=self.stdout, style=self.style)
         # After the commit, so the e-mails the demo's steps send (printed on the console in
         # development) come before the logins, which a person needs last on the screen.
-        _call("buurten.demo_teams:print_logins", stdout=self.stdout, style=self.style)
+        _call("demo.teams:print_logins", stdout=self.stdout, style=self.style)

@@ -7,10 +7,11 @@ import shapely
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
+import buurten
 from buurten.models import Buurt, Wijk
 from buurten.services.importeren import gebieden_import
 
-DATA = Path(__file__).resolve().parent / "data" / "cbs"
+DATA = Path(buurten.__file__).resolve().parent / "data" / "cbs"
 WIJKEN = DATA / "maastricht-wijken-2014.geojson"
 BUURTEN = DATA / "maastricht-buurten-2014.geojson"
 GEMEENTE_CODE = "GM0935"

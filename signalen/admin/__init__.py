@@ -15,9 +15,10 @@ from buurten.admin.access import is_admin_coordinator
 from buurten.models import Partner
 from buurten.selectors import sees_all, team_ids_for_user
 
-from .models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
-from .selectors import signaal_list_for_user, user_is_coordinator
-from .services import signaal_status_change, signaal_triage, steun_withdraw
+from ..models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
+from ..selectors import signaal_list_for_user, user_is_coordinator
+from ..services import signaal_status_change, signaal_triage, steun_withdraw
+from . import teams  # noqa: F401  the team admin, with the settings signalen owns
 
 
 def _error_text(error: ValidationError | PermissionDenied) -> str:

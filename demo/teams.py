@@ -1,6 +1,6 @@
 """Demo teams in Maastricht: partners, two Veilige Buurten Teams, their people and goals.
 
-Runs after `buurten.demo.load_places` (the CBS buurten of GM0935). Idempotent: a second run
+Runs after `demo.gebieden.load_places` (the CBS buurten of GM0935). Idempotent: a second run
 finds everything by its natural key and creates nothing; demo passwords are set only when an
 account is created, so a password changed while trying the demo stays changed.
 """

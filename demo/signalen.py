@@ -1,6 +1,6 @@
 """Demo signalen: the default themas for Maastricht and a few signals with support per demo team.
 
-Runs after `buurten.demo_teams.load_teams`. Everything goes through the services (logging,
+Runs after `demo.teams.load_teams`. Everything goes through the services (logging,
 support, the tally, triage), so the demo shows what the app does. Idempotent: a signal is
 found by team and title, a walk by team and notes; a second run creates nothing.
 """
@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from buurten.models import Gemeente, Lidmaatschap, Partner, Rol, Team
-
-from .models import Kanaal, Signaal, Status, Thema, TriageUitkomst, Wijkronde
-from .services import (
+from signalen.models import Kanaal, Signaal, Status, Thema, TriageUitkomst, Wijkronde
+from signalen.services import (
     signaal_log,
     signaal_triage,
     signalen_tally,
