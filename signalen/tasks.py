@@ -1,10 +1,11 @@
-"""Celery tasks of signalen: each takes ids, calls one service and is safe to run twice."""
+"""Celery tasks of signalen: each takes ids, calls one service and is safe to run twice.
+
+A task imports its service inside its body, so services may import this module to queue a task
+(through one function per task, e.g. `signalen.services.steun.tally_support_queue`) without a cycle.
+"""
 
 from celery import shared_task
 from django.db import OperationalError
-
-from .services.bewaren import signalen_purge_expired
-from .services.tally import signalen_tally
 
 
 # A lost database or broker connection is retried; the tally is idempotent, so a retry (or a
@@ -15,6 +16,8 @@ def tally_support(signaal_ids: list[int] | None = None) -> dict:
 
     Runs every 5 minutes from Celery beat and is queued after commit whenever support changes.
     """
+    from .services.tally import signalen_tally
+
     result = signalen_tally(signaal_ids=signaal_ids)
     return {
         "verwerkt": result.verwerkt,
@@ -28,4 +31,6 @@ def tally_support(signaal_ids: list[int] | None = None) -> dict:
 @shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def purge_expired() -> int:
     """Remove closed signals past their team's bewaartermijn (AVG); runs daily from Celery beat."""
+    from .services.bewaren import signalen_purge_expired
+
     return signalen_purge_expired()

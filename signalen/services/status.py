@@ -16,6 +16,7 @@ from buurten.models import Partner
 from ..models import Signaal, Status, StatusWijziging, TriageUitkomst
 from ..selectors import actors_for_user
 from ..workflow import REDEN_VERPLICHT, Actor, rule_for
+from .steun import tally_support_queue
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +103,7 @@ def status_apply(
         )
     _history_write(history, naar=naar, door=door, reden=reden, now=now)
     if reopened:
-        from ..tasks import tally_support
-
-        transaction.on_commit(lambda: tally_support.delay(signaal_ids=reopened))
+        tally_support_queue(signaal_ids=reopened)
     return len(history)
 
 

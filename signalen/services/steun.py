@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Kanaal, Signaal, Status, Steunbetuiging
 from ..selectors import user_is_member
+from ..tasks import tally_support
 from ..workflow import OPEN_STATUSES
 from .huishouden import huishouden_hash
 
@@ -23,13 +24,16 @@ EMAIL_ZONDER_TOESTEMMING = _(
 )
 
 
+def tally_support_queue(*, signaal_ids: list[int]) -> None:
+    """Queue the tally of these signals once the current transaction commits (the one place that does)."""
+    ids = list(signaal_ids)
+    transaction.on_commit(lambda: tally_support.delay(signaal_ids=ids))
+
+
 def steun_queue_tally(*, signaal_ids: list[int]) -> None:
     """Mark signals for the tally and queue it once the current transaction commits."""
     Signaal.objects.filter(pk__in=signaal_ids).update(steun_herberekenen=True)
-    from ..tasks import tally_support
-
-    ids = list(signaal_ids)
-    transaction.on_commit(lambda: tally_support.delay(signaal_ids=ids))
+    tally_support_queue(signaal_ids=signaal_ids)
 
 
 def _lock_open(signaal: Signaal, door) -> Signaal:
