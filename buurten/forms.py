@@ -9,13 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Partner, Rol, Team
 from buurten.widgets import GeoJSONField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from core.forms import DateInput
 
 
 class TeamDoelForm(forms.Form):

@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_errors
+from core.geojson import feature_collection
+
 from .access_mfa import coordinator_mfa_required
 from .forms import LidRolForm, SubgebiedForm, TeamDoelForm
 from .models import Rol
@@ -76,7 +79,7 @@ def _apply(form, service, **kwargs) -> bool:
     try:
         service(**kwargs)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_service_errors(form, exc)
         return False
     return True
 
@@ -173,14 +176,7 @@ def subgebied_list(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 def _buurten_geojson(team) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": b.geometrie, "properties": {"naam": b.naam}}
-            for b in team.buurten.all()
-            if b.geometrie
-        ],
-    }
+    return feature_collection((b.geometrie, {"naam": b.naam}) for b in team.buurten.all())
 
 
 @coordinator_mfa_required

@@ -16,13 +16,14 @@ buurten) is drawn under the value and sets the initial view.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Literal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 Mode = Literal["point", "polygon", "line"]
 GeomType = Literal["Point", "Polygon", "LineString"]
@@ -204,10 +205,7 @@ class KaartWidget(forms.Widget):
 def _valid_position(position: Any) -> bool:
     if not isinstance(position, list | tuple) or len(position) < 2:
         return False
-    lon, lat = position[0], position[1]
-    if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in (lon, lat)):
-        return False
-    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+    return coordinates_in_range(lon=position[0], lat=position[1])
 
 
 class GeoJSONField(forms.Field):
@@ -216,9 +214,7 @@ class GeoJSONField(forms.Field):
     default_error_messages = {
         "invalid": _("Deze plek is niet te lezen. Kies een plek op de kaart of vul de coördinaten in."),
         "type": _("Teken hier een %(verwacht)s."),
-        "range": _(
-            "De coördinaten liggen buiten de wereld: breedtegraad -90 tot 90, lengtegraad -180 tot 180."
-        ),
+        "range": COORDINATEN_BUITEN_BEREIK,
         "ring": _("Een vlak heeft minstens drie hoekpunten nodig."),
         "lijn": _("Een route heeft minstens twee punten nodig."),
     }

@@ -15,31 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Partner, Team
 from buurten.widgets import GeoJSONField
+from core.forms import DateInput
 
 from .models import Kanaal, Status, Thema
 from .selectors_pages import SignaalFilter, thema_list_for_team
 from .services.fotos import SchoneFoto, foto_clean
 
 MAX_FOTOS = 10
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-class DatumInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MeerdereBestandenInput(forms.ClearableFileInput):
@@ -175,7 +157,7 @@ class FotoForm(forms.Form):
 class WijkrondeForm(forms.Form):
     """Start a street walk: when, where, who walked and which partners came along."""
 
-    datum = forms.DateField(label=_("Datum"), widget=DatumInput)
+    datum = forms.DateField(label=_("Datum"), widget=DateInput)
     buurten = forms.ModelMultipleChoiceField(
         label=_("Buurten"),
         queryset=Buurt.objects.none(),
@@ -240,7 +222,7 @@ class SteunHuishoudenForm(forms.Form):
         choices=[("", _("Kies een kanaal")), *Kanaal.choices],
         error_messages={"required": _("Kies via welk kanaal de steun gegeven is.")},
     )
-    datum = forms.DateField(label=_("Datum"), widget=DatumInput)
+    datum = forms.DateField(label=_("Datum"), widget=DateInput)
     postcode = forms.CharField(
         label=_("Postcode"),
         max_length=10,
@@ -279,7 +261,7 @@ class SteunAnoniemForm(forms.Form):
         initial=Kanaal.BUURTBIJEENKOMST,
         error_messages={"required": _("Kies via welk kanaal de steun gegeven is.")},
     )
-    datum = forms.DateField(label=_("Datum"), widget=DatumInput)
+    datum = forms.DateField(label=_("Datum"), widget=DateInput)
     aantal = forms.IntegerField(
         label=_("Aantal mensen"),
         min_value=1,
@@ -314,8 +296,8 @@ class SignaalFilterForm(forms.Form):
     thema = forms.ModelChoiceField(label=_("Thema"), queryset=Thema.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle"))] + Status.choices, required=False)
     kanaal = forms.ChoiceField(label=_("Kanaal"), choices=[("", _("Alle"))] + Kanaal.choices, required=False)
-    van = forms.DateField(label=_("Vanaf"), required=False, widget=DatumInput)
-    tot = forms.DateField(label=_("Tot en met"), required=False, widget=DatumInput)
+    van = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput)
+    tot = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, buurten: Any, themas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

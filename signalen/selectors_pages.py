@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Lidmaatschap, Subgebied, Team
 from buurten.selectors import coordinator_team_ids_for_user, team_ids_for_user
+from core.geojson import feature_collection, point
 
 from .models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
 from .selectors import actors_for_user, signaal_list_for_user
@@ -68,33 +69,22 @@ def thema_list_for_team(*, team: Team) -> QuerySet[Thema]:
 
 def signalen_geojson(*, signalen: Any) -> dict[str, Any]:
     """Signals as a GeoJSON FeatureCollection of points for the list map (title, status, link)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
+    return feature_collection(
+        (
+            point(lon=s.lon, lat=s.lat),
             {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
-                "properties": {
-                    "titel": s.titel,
-                    "status": str(s.get_status_display()),
-                    "url": reverse("signalen:detail", args=[s.pk]),
-                },
-            }
-            for s in signalen
-        ],
-    }
+                "titel": s.titel,
+                "status": str(s.get_status_display()),
+                "url": reverse("signalen:detail", args=[s.pk]),
+            },
+        )
+        for s in signalen
+    )
 
 
 def buurten_geojson(*, buurten: Any) -> dict[str, Any]:
     """Outlines of buurten as a FeatureCollection: the context layer under a map."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": b.geometrie, "properties": {"naam": b.naam, "code": b.code}}
-            for b in buurten
-            if b.geometrie
-        ],
-    }
+    return feature_collection((b.geometrie, {"naam": b.naam, "code": b.code}) for b in buurten)
 
 
 def team_for_logging(*, team: Team) -> Team:

@@ -7,9 +7,7 @@ the view redirects or renders. Reads go through `signalen.selectors` (the access
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +31,9 @@ from buurten.selectors import (
     team_list_for_user,
 )
 from buurten.widgets import kaart_config
+from core.csv import csv_response
+from core.forms import add_service_errors
+from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range, feature_collection
 
 from . import selectors_pages as pages
 from .forms import (
@@ -44,7 +45,6 @@ from .forms import (
     SteunHuishoudenForm,
     TeamInstellingenForm,
     WijkrondeForm,
-    add_service_errors,
 )
 from .models import Wijkronde
 from .selectors import signaal_get_for_user, signaal_nearby
@@ -124,8 +124,7 @@ def wijkronde_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wijkronde = pages.wijkronde_get_for_user(user=request.user, pk=pk)
     kaart = None
     if wijkronde.route:
-        route = {"type": "Feature", "geometry": wijkronde.route, "properties": {}}
-        kaart = {"type": "FeatureCollection", "features": [route]}
+        kaart = feature_collection([(wijkronde.route, {})])
     return render(
         request,
         "signalen/wijkronde_detail.html",
@@ -219,8 +218,8 @@ def plek(request: HttpRequest) -> JsonResponse:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
     except (KeyError, ValueError):
         return JsonResponse({"fout": _("Geef een breedtegraad en lengtegraad op.")}, status=400)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return JsonResponse({"fout": _("De coördinaten liggen buiten de wereld.")}, status=400)
+    if not coordinates_in_range(lon=lon, lat=lat):
+        return JsonResponse({"fout": str(COORDINATEN_BUITEN_BEREIK)}, status=400)
     buurt = team_buurt_for_point(team=team, lat=lat, lon=lon)
     nabij = []
     thema_id = request.GET.get("thema", "")
@@ -450,46 +449,24 @@ CSV_KOLOMMEN = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cel(value: Any) -> str:
-    """A CSV cell for Dutch Excel: decimal comma, and no formula from free text (CSV injection)."""
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float | Decimal):
-        return format(value, "f").rstrip("0").rstrip(".").replace(".", ",") if value else "0"
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
-def _csv_rijen(signalen: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    # A byte order mark tells Excel the file is UTF-8 (otherwise ë and ö break).
-    yield "\ufeff" + writer.writerow(CSV_KOLOMMEN)
+def _csv_rijen(signalen: Any) -> Iterator[list[Any]]:
     for s in signalen.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                _cel(s.pk),
-                _cel(s.titel),
-                _cel(s.thema.naam),
-                _cel(s.get_kanaal_display()),
-                _cel(s.get_status_display()),
-                _cel(s.buurt.naam),
-                _cel(s.subgebied.naam if s.subgebied else ""),
-                _cel(s.lat),
-                _cel(s.lon),
-                _cel(s.vertrouwelijk),
-                _cel(s.steun_huishoudens),
-                _cel(s.steun_anoniem),
-                _cel(s.steun_totaal),
-                _cel(timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M")),
-            ]
-        )
+        yield [
+            s.pk,
+            s.titel,
+            s.thema.naam,
+            s.get_kanaal_display(),
+            s.get_status_display(),
+            s.buurt.naam,
+            s.subgebied.naam if s.subgebied else "",
+            s.lat,
+            s.lon,
+            s.vertrouwelijk,
+            s.steun_huishoudens,
+            s.steun_anoniem,
+            s.steun_totaal,
+            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
 
 
 @login_required
@@ -502,10 +479,8 @@ def signaal_csv(request: HttpRequest) -> StreamingHttpResponse:
     """
     form = _filter_form(request)
     signalen = pages.signaal_list_filtered(user=request.user, filters=form.filters())
-    response = StreamingHttpResponse(_csv_rijen(signalen), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="signalen-{stamp}.csv"'
-    return response
+    return csv_response(filename=f"signalen-{stamp}.csv", header=CSV_KOLOMMEN, rows=_csv_rijen(signalen))
 
 
 @coordinator_mfa_required
@@ -534,7 +509,7 @@ def team_instellingen(request: HttpRequest, team_id: int) -> HttpResponse:
         try:
             team_instellingen_update(team=team, door=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("De instellingen zijn opgeslagen."))
             return redirect("buurten:team_detail", team_id=team.pk)

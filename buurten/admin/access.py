@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
 from buurten.selectors.teams import coordinator_team_ids_for_user, sees_all
 
@@ -77,12 +76,3 @@ class AccessRuleAdmin(admin.ModelAdmin):
         if sees_all(user=request.user):
             return True
         return self._coordinator_may(request, obj, self.coordinator_can_delete)
-
-
-def add_service_error(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields where they exist, else on top."""
-    if hasattr(exc, "error_dict"):
-        for veld, fouten in exc.error_dict.items():
-            form.add_error(veld if veld in form.fields else None, fouten)
-    else:
-        form.add_error(None, exc)

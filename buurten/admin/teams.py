@@ -13,8 +13,9 @@ from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Subgebied
 from buurten.selectors.teams import sees_all
 from buurten.services import teams as team_services
 from buurten.widgets import GeoJSONField
+from core.forms import add_service_errors
 
-from .access import AccessRuleAdmin, add_service_error, coord_team_ids
+from .access import AccessRuleAdmin, coord_team_ids
 
 
 @admin.register(Partner)
@@ -49,7 +50,7 @@ class PartnerInzetForm(forms.ModelForm):
             try:
                 team_services.partnerinzet_clean(team=team, partner=data["partner"])
             except ValidationError as exc:
-                add_service_error(self, exc)
+                add_service_errors(self, exc)
         return data
 
 
@@ -98,7 +99,7 @@ class TeamAdminForm(forms.ModelForm):
                 doel_start=data.get("doel_start"), doel_evaluatie=data.get("doel_evaluatie")
             )
         except ValidationError as exc:
-            add_service_error(self, exc)
+            add_service_errors(self, exc)
         return data
 
 
@@ -171,7 +172,7 @@ class LidmaatschapAdminForm(forms.ModelForm):
                     team=data["team"], user=data["user"], partner=data["partner"], rol=data.get("rol")
                 )
         except ValidationError as exc:
-            add_service_error(self, exc)
+            add_service_errors(self, exc)
         return data
 
     def _get_validation_exclusions(self):
@@ -249,7 +250,7 @@ class SubgebiedAdminForm(forms.ModelForm):
                     exclude_pk=self.instance.pk,
                 )
             except ValidationError as exc:
-                add_service_error(self, exc)
+                add_service_errors(self, exc)
             else:
                 data["naam"], data["geometrie"] = naam, geom
         return data

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, User
+from core.geojson import feature_collection
 
 
 def sees_all(*, user: Any) -> bool:
@@ -209,25 +210,15 @@ def team_kaart_geojson(*, team: Team) -> dict:
 
     Reads the prefetched relations of `team_detail_for_user`, so it costs no query there.
     """
-    features = [
-        {
-            "type": "Feature",
-            "geometry": buurt.geometrie,
-            "properties": {"soort": "buurt", "naam": buurt.naam, "code": buurt.code},
-        }
-        for buurt in team.buurten.all()
-        if buurt.geometrie
-    ]
-    features += [
-        {
-            "type": "Feature",
-            "geometry": sub.geometrie,
-            "properties": {"soort": "subgebied", "naam": sub.naam, "code": ""},
-        }
-        for sub in team.subgebieden.all()
-        if sub.geometrie
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(
+        [
+            *((b.geometrie, {"soort": "buurt", "naam": b.naam, "code": b.code}) for b in team.buurten.all()),
+            *(
+                (s.geometrie, {"soort": "subgebied", "naam": s.naam, "code": ""})
+                for s in team.subgebieden.all()
+            ),
+        ]
+    )
 
 
 def partner_list_for_team(*, team: Team) -> list[Partner]:

@@ -20,6 +20,7 @@ from shapely.geometry import Polygon, shape
 
 from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, User
 from buurten.selectors.teams import is_coordinator
+from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 # About 10 m at Maastricht's latitude: CBS borders are generalised, a street on the border
 # must still fit, a polygon in the next buurt must not.
@@ -233,10 +234,10 @@ def subgebied_geometrie_clean(*, geometrie: Any, buurt: Buurt) -> dict | None:
     if not isinstance(poly, Polygon) or poly.is_empty:
         raise ValidationError({"geometrie": _("De polygoon heeft te weinig of ongeldige punten.")})
     min_lon, min_lat, max_lon, max_lat = poly.bounds
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValidationError(
-            {"geometrie": _("De coördinaten moeten lengte- en breedtegraden (WGS84) zijn.")}
-        )
+    if not (
+        coordinates_in_range(lon=min_lon, lat=min_lat) and coordinates_in_range(lon=max_lon, lat=max_lat)
+    ):
+        raise ValidationError({"geometrie": COORDINATEN_BUITEN_BEREIK})
     if not poly.is_valid:
         if "Self-intersection" in shapely.is_valid_reason(poly):
             bericht = _("De polygoon is ongeldig: de rand snijdt zichzelf. Teken hem opnieuw.")

@@ -11,9 +11,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from buurten.admin.access import add_service_error
 from buurten.admin.teams import TeamAdmin, TeamAdminForm
 from buurten.models import Team
+from core.forms import add_service_errors
 
 from ..forms import TeamInstellingenForm
 from ..services.instellingen import team_instellingen_clean, team_instellingen_update
@@ -34,7 +34,7 @@ class TeamMetInstellingenForm(TeamAdminForm, TeamInstellingenForm):
         try:
             team_instellingen_clean(**{veld: data.get(veld) for veld in INSTELLINGEN})
         except ValidationError as exc:
-            add_service_error(self, exc)
+            add_service_errors(self, exc)
         return data
 
 

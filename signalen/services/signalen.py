@@ -11,6 +11,7 @@ from shapely.geometry import Point, shape
 
 from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, Subgebied, Team
 from buurten.selectors import buurt_for_point
+from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 from ..models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
 from ..selectors import user_is_member
@@ -80,14 +81,12 @@ def team_subgebied_for_point(*, team: Team, buurt: Buurt, lat: float, lon: float
     return min(found)[2] if found else None
 
 
-def _coordinate(value, low: float, high: float) -> float | None:
+def _coordinate(value) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(number) or not low <= number <= high:
-        return None
-    return number
+    return number if math.isfinite(number) else None
 
 
 @transaction.atomic
@@ -132,9 +131,11 @@ def signaal_log(
     if wijkronde is not None and wijkronde.team_id != team.pk:
         errors["wijkronde"] = [_("Deze wijkronde is van een ander team.")]
 
-    lat_f, lon_f = _coordinate(lat, -90, 90), _coordinate(lon, -180, 180)
+    lat_f, lon_f = _coordinate(lat), _coordinate(lon)
     if lat_f is None or lon_f is None:
         errors["locatie"] = [_("Zet een punt op de kaart.")]
+    elif not coordinates_in_range(lon=lon_f, lat=lat_f):
+        errors["locatie"] = [COORDINATEN_BUITEN_BEREIK]
     else:
         punt_buurt = team_buurt_for_point(team=team, lat=lat_f, lon=lon_f)
         if punt_buurt is None:

@@ -287,7 +287,10 @@ def test_moving_a_subgebied_outside_is_refused():
             },
             "snijdt zichzelf",
         ),
-        ({"type": "Polygon", "coordinates": [[[500, 50], [501, 50], [501, 51], [500, 50]]]}, "WGS84"),
+        (
+            {"type": "Polygon", "coordinates": [[[500, 50], [501, 50], [501, 51], [500, 50]]]},
+            "buiten de wereld",
+        ),
     ],
 )
 def test_bad_polygons_are_refused(geometrie, bericht):

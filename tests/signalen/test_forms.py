@@ -4,7 +4,8 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from signalen.forms import MAX_FOTOS, FotoForm, SignaalFilterForm, SignaalForm, add_service_errors
+from core.forms import add_service_errors
+from signalen.forms import MAX_FOTOS, FotoForm, SignaalFilterForm, SignaalForm
 from signalen.models import Thema
 from tests import factories as f
 

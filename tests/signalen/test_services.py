@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from buurten.models import Rol
+from core.geojson import COORDINATEN_BUITEN_BEREIK
 from signalen.models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
 from signalen.selectors import signaal_nearby
 from signalen.services import DEFAULT_THEMAS, signaal_log, thema_seed_defaults, wijkronde_create
@@ -144,9 +145,13 @@ def test_subgebied_of_another_team(lid, thema):
     )
 
 
-@pytest.mark.parametrize(("lat", "lon"), [(None, None), ("abc", 5.69), (float("nan"), 5.69), (95, 5.69)])
+@pytest.mark.parametrize(("lat", "lon"), [(None, None), ("abc", 5.69), (float("nan"), 5.69)])
 def test_missing_or_invalid_point(lid, thema, lat, lon):
     _assert_refused(lid, thema, "locatie", "Zet een punt op de kaart.", lat=lat, lon=lon)
+
+
+def test_point_outside_the_world(lid, thema):
+    _assert_refused(lid, thema, "locatie", str(COORDINATEN_BUITEN_BEREIK), lat=95, lon=5.69)
 
 
 def test_bad_kanaal(lid, thema):
