@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_errors
@@ -13,7 +12,6 @@ from core.geojson import feature_collection
 from .access_mfa import coordinator_mfa_required
 from .forms import LidRolForm, SubgebiedForm, TeamDoelForm
 from .models import Rol
-from .selectors import health_status
 from .selectors.teams import (
     leden_per_partner,
     lidmaatschap_get_for_coordinator,
@@ -33,15 +31,6 @@ from .services.teams import (
     subgebied_update,
     team_doel_update,
 )
-
-
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """State of the database, cache and broker: 200 when all are up, 503 naming what is down."""
-    state = health_status()
-    down = [name for name, part in state.items() if not part["ok"]]
-    body = {"status": "ok" if not down else "down", "down": down, **state}
-    return JsonResponse(body, status=200 if not down else 503)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from buurten import views as buurten_views
+from core.views import health
 
 urlpatterns = [
-    path("health/", buurten_views.health, name="health"),
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,6 @@ One module per subdomain; the names pages use are re-exported here.
 """
 
 from .gebieden import buurt_for_point, buurt_ids_for_points
-from .health import health_status
 from .teams import (
     buurt_list_for_user,
     coordinates_any_team,
@@ -27,7 +26,6 @@ from .teams import (
 __all__ = [
     "buurt_for_point",
     "buurt_ids_for_points",
-    "health_status",
     "buurt_list_for_user",
     "coordinates_any_team",
     "coordinator_team_ids_for_user",

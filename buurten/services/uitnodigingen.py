@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from buurten.models import Lidmaatschap, Partner, Rol, Team, Uitnodiging, User
 from buurten.selectors.teams import is_coordinator
 from buurten.services.teams import lidmaatschap_create
+from core.email import email_normalise
 
 GELDIGHEID = dt.timedelta(days=7)
 
@@ -41,7 +42,7 @@ def may_invite(*, user: User, team: Team) -> bool:
 
 def account_for_email(email: str) -> User | None:
     """The account that logs in with `email`, as its own address or as a second allauth address."""
-    email = (email or "").strip().lower()
+    email = email_normalise(email)
     if not email:
         return None
     user = User.objects.filter(email__iexact=email).first()
@@ -95,7 +96,7 @@ def uitnodiging_create(
 def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, door: User) -> Uitnodiging:
     if not may_invite(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen uitnodigen."))
-    email = (email or "").strip().lower()
+    email = email_normalise(email)
     errors: dict[str, str] = {}
     if partner.gemeente_id != team.gemeente_id:
         errors["partner"] = _("Kies een partner uit de gemeente van dit team.")
@@ -214,7 +215,7 @@ def lidmaatschap_add_existing(
     `lidmaatschap_create`'s."""
     if not may_invite(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen toevoegen."))
-    email = (email or "").strip().lower()
+    email = email_normalise(email)
     if not email:
         raise ValidationError({"email": _("Vul een e-mailadres in.")})
     user = account_for_email(email)

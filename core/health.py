@@ -3,6 +3,7 @@
 import logging
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -18,8 +19,8 @@ def _down(part: str, exc: Exception) -> dict:
 
 def health_status() -> dict[str, dict]:
     """Check the database, the cache and the Celery broker; each part says ok and a detail."""
-    from vbt.celery import app
-
+    # The project's Celery app (vbt.celery, made current in vbt/__init__.py); core imports no config.
+    app = current_app._get_current_object()
     state: dict[str, dict] = {}
     try:
         with connection.cursor() as cursor:
