@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from buurten.admin.access import is_admin_coordinator
+from buurten.admin.access import AccessRuleAdmin, is_admin_coordinator
 from buurten.models import Partner
 from buurten.selectors import sees_all, team_ids_for_user
 
@@ -32,26 +32,21 @@ def admin_user(request) -> bool:
     return sees_all(user=request.user) or is_admin_coordinator(request)
 
 
-class TeamScopedAdmin(admin.ModelAdmin):
-    """View-only rows of the user's own teams; the rule is the access selectors', not Django's
+class ViewOnlyTeamAdmin(AccessRuleAdmin):
+    """View-only rows of the teams the person is in; the rule is the access selectors', not Django's
     model permissions. Changes happen only through admin actions that call services."""
 
-    def has_module_permission(self, request):
-        return admin_user(request)
+    def visible_team_ids(self, request):
+        return team_ids_for_user(user=request.user)
 
-    def has_view_permission(self, request, obj=None):
-        if not admin_user(request):
-            return False
-        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+    def team_id_of(self, obj):
+        return None  # the queryset (the access selectors) decides which rows may be opened
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def has_delete_permission(self, request, obj=None):
-        return sees_all(user=request.user)
 
 
 @admin.register(Thema)
@@ -137,7 +132,7 @@ class AfwijzenForm(forms.Form):
 
 
 @admin.register(Signaal)
-class SignaalAdmin(TeamScopedAdmin):
+class SignaalAdmin(ViewOnlyTeamAdmin):
     list_display = [
         "titel",
         "team",
@@ -272,7 +267,7 @@ class SignaalAdmin(TeamScopedAdmin):
 
 
 @admin.register(Steunbetuiging)
-class SteunbetuigingAdmin(TeamScopedAdmin):
+class SteunbetuigingAdmin(ViewOnlyTeamAdmin):
     list_display = ["signaal", "datum", "kanaal", "soort", "aantal_anoniem", "ingetrokken_at"]
     list_filter = ["kanaal"]
     # The household hash is never shown: it is a pseudonym of an address.
@@ -314,7 +309,7 @@ class SteunbetuigingAdmin(TeamScopedAdmin):
 
 
 @admin.register(Wijkronde)
-class WijkrondeAdmin(TeamScopedAdmin):
+class WijkrondeAdmin(ViewOnlyTeamAdmin):
     list_display = ["datum", "team", "created_by"]
     list_filter = ["team"]
     fields = [
@@ -330,7 +325,4 @@ class WijkrondeAdmin(TeamScopedAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("team", "created_by")
-        if sees_all(user=request.user):
-            return qs
-        return qs.filter(team_id__in=team_ids_for_user(user=request.user))
+        return super().get_queryset(request).select_related("team", "created_by")
