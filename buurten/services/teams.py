@@ -71,10 +71,20 @@ def team_doel_update(
     return team
 
 
+def partner_buiten_gemeente(*, team: Team, partner: Partner) -> str | None:
+    """The rule "a partner belongs to the team's gemeente": its Dutch message when broken, else None.
+
+    The one place of this rule: seats, invitations, commitments, walks and triage all ask here.
+    """
+    if partner.gemeente_id != team.gemeente_id:
+        return _("Deze partner hoort niet bij de gemeente van dit team.")
+    return None
+
+
 def partnerinzet_clean(*, team: Team, partner: Partner) -> None:
     """A partner commits to a team of its own gemeente only."""
-    if partner.gemeente_id != team.gemeente_id:
-        raise ValidationError({"partner": _("Deze partner hoort niet bij de gemeente van dit team.")})
+    if fout := partner_buiten_gemeente(team=team, partner=partner):
+        raise ValidationError({"partner": fout})
 
 
 @transaction.atomic
@@ -131,8 +141,8 @@ def lidmaatschap_clean(
     """A seat's rules, without writing: a valid role, a partner of the team's gemeente, no second seat."""
     if rol not in Rol.values:
         raise ValidationError({"rol": _("Kies een geldige rol.")})
-    if partner.gemeente_id != team.gemeente_id:
-        raise ValidationError({"partner": _("Deze partner hoort niet bij de gemeente van dit team.")})
+    if fout := partner_buiten_gemeente(team=team, partner=partner):
+        raise ValidationError({"partner": fout})
     dubbel = Lidmaatschap.objects.filter(user=user, team=team, partner=partner)
     if exclude_pk:
         dubbel = dubbel.exclude(pk=exclude_pk)

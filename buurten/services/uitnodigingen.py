@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from buurten.models import Lidmaatschap, Partner, Rol, Team, Uitnodiging, User
 from buurten.selectors.teams import is_coordinator
-from buurten.services.teams import lidmaatschap_create
+from buurten.services.teams import lidmaatschap_create, partner_buiten_gemeente
 from core.email import email_normalise
 
 GELDIGHEID = dt.timedelta(days=7)
@@ -98,8 +98,8 @@ def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, d
         raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen uitnodigen."))
     email = email_normalise(email)
     errors: dict[str, str] = {}
-    if partner.gemeente_id != team.gemeente_id:
-        errors["partner"] = _("Kies een partner uit de gemeente van dit team.")
+    if fout := partner_buiten_gemeente(team=team, partner=partner):
+        errors["partner"] = fout
     if rol not in Rol.values:
         errors["rol"] = _("Kies de rol teamlid of coördinator.")
     if not email:

@@ -11,6 +11,7 @@ from shapely.geometry import Point, shape
 
 from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, Subgebied, Team
 from buurten.selectors import buurt_for_point
+from buurten.services.teams import partner_buiten_gemeente
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 from ..models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
@@ -220,8 +221,9 @@ def wijkronde_create(
     member_ids = set(Lidmaatschap.objects.filter(team=team).values_list("user_id", flat=True))
     if any(u.pk not in member_ids for u in lopers):
         errors["lopers"] = [_("Alleen leden van het team kunnen als loper worden gekozen.")]
-    if any(p.gemeente_id != team.gemeente_id for p in partners):
-        errors["meegelopen_partners"] = [_("Kies alleen partners uit de gemeente van het team.")]
+    fouten = [fout for p in partners if (fout := partner_buiten_gemeente(team=team, partner=p))]
+    if fouten:
+        errors["meegelopen_partners"] = fouten[:1]
     if not _valid_route(route):
         errors["route"] = [_("De route is geen geldige lijn op de kaart.")]
     if errors:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Partner
+from buurten.services.teams import partner_buiten_gemeente
 
 from ..models import Signaal, Status, StatusWijziging, TriageUitkomst
 from ..selectors import actors_for_user
@@ -174,8 +175,8 @@ def signaal_triage(
     elif uitkomst == TriageUitkomst.PRIMAIRE_TAAK:
         if partner is None:
             errors["partner"] = [_("Kies de partner naar wie het signaal wordt doorgezet.")]
-        elif partner.gemeente_id != locked.team.gemeente_id:
-            errors["partner"] = [_("Deze partner hoort niet bij de gemeente van het team.")]
+        elif fout := partner_buiten_gemeente(team=locked.team, partner=partner):
+            errors["partner"] = [fout]
         elif not partner.contact_email:
             errors["partner"] = [
                 _("Deze partner heeft geen contact-e-mailadres voor doorgezette signalen; vul dat eerst in.")

@@ -226,7 +226,7 @@ def test_wijkronde_create(lid):
         (
             {"meegelopen_partners": "andere"},
             "meegelopen_partners",
-            "Kies alleen partners uit de gemeente van het team.",
+            "Deze partner hoort niet bij de gemeente van dit team.",
         ),
         ({"datum": "morgen"}, "datum", "Een wijkronde kan niet in de toekomst liggen."),
         (

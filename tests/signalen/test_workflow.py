@@ -223,7 +223,7 @@ def test_triage_of_a_confidential_signal_says_less(people, mailoutbox, django_ca
             TriageUitkomst.PRIMAIRE_TAAK,
             "andere",
             "partner",
-            "Deze partner hoort niet bij de gemeente van het team.",
+            "Deze partner hoort niet bij de gemeente van dit team.",
         ),
         (
             TriageUitkomst.INTEGRAAL,
