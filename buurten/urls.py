@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views
+from .views import teams as views
+from .views import uitnodigingen
 
 app_name = "buurten"
 
@@ -23,6 +24,8 @@ urlpatterns = [
         views.subgebied_verwijderen,
         name="subgebied_verwijderen",
     ),
-    # Invitations (the "auth" part): same namespace, e.g. buurten:uitnodigen.
-    path("", include("buurten.urls_account")),
+    # Invitations and adding an existing account.
+    path("teams/<int:team_id>/uitnodigen/", uitnodigingen.uitnodigen, name="uitnodigen"),
+    path("teams/<int:team_id>/leden/toevoegen/", uitnodigingen.lid_toevoegen, name="lid_toevoegen"),
+    path("uitnodiging/<str:token>/", uitnodigingen.uitnodiging_accepteren, name="uitnodiging_accepteren"),
 ]

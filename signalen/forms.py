@@ -18,7 +18,7 @@ from buurten.widgets import GeoJSONField
 from core.forms import DateInput
 
 from .models import Kanaal, Status, Thema
-from .selectors_pages import SignaalFilter, thema_list_for_team
+from .selectors.pages import SignaalFilter, thema_list_for_team
 from .services.fotos import SchoneFoto, foto_clean
 
 MAX_FOTOS = 10

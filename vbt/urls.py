@@ -13,4 +13,4 @@ urlpatterns = [
 ]
 
 # MEDIA_URL is deliberately not served, not even with DEBUG: the only uploads are signal photos,
-# and signalen.views.foto streams those to members of the signal's team only.
+# and signalen.views.signaal.foto streams those to members of the signal's team only.

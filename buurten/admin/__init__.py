@@ -5,7 +5,7 @@ How coordinators get in: a coordinator has `is_staff=True` (kept in step with th
 below grant access by the access rule in `buurten.selectors.teams` instead of Django's
 permission table: a coordinator sees and changes only their own teams' rows, views the partners
 and places of their gemeente, and never the user list. A superuser sees and changes everything.
-Two-factor authentication for the admin is enforced by `buurten.access_mfa.MFARequiredMiddleware`.
+Two-factor authentication for the admin is enforced by `buurten.mfa.MFARequiredMiddleware`.
 
 Saving goes through the services wherever a rule exists (threshold, goal dates, roles, the last
 coordinator, subgebied polygons); the form runs the service's `*_clean` first, so its Dutch

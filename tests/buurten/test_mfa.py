@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.urls import reverse
 
-from buurten.access_mfa import user_has_mfa, user_needs_mfa
+from buurten.mfa import user_has_mfa, user_needs_mfa
 from buurten.models import Rol
 from tests.factories import LidmaatschapFactory, UserFactory
 

@@ -298,7 +298,7 @@ def test_a_coordinators_decision_needs_two_factor_authentication(client, coordin
 
 
 def test_a_signal_with_many_supports_shows_the_newest(lid_client, signaal, monkeypatch):
-    from signalen import selectors_pages
+    from signalen.selectors import pages as selectors_pages
 
     monkeypatch.setattr(selectors_pages, "STEUN_OP_PAGINA", 3)
     for n in range(5):

@@ -76,3 +76,25 @@ def test_the_readme_documents_every_variable_the_settings_read():
 def test_the_pre_commit_hooks_run_ruff():
     config = (ROOT / ".pre-commit-config.yaml").read_text()
     assert "ruff check" in config and "ruff format" in config
+
+
+def test_make_lint_and_the_ci_check_the_one_way_dependencies():
+    assert ".venv/bin/lint-imports" in make_dry_run("lint")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "if make lint; then" in ci
+    assert ci.index("if make lint; then") > ci.index('REDIS_URL="$REDIS_DB_URL" make test')
+
+
+def test_the_apps_depend_one_way():
+    """The import-linter contracts of pyproject.toml hold: demo > acties > signalen > buurten >
+    audit | notificaties > core, and no app imports the configuration package vbt."""
+    result = subprocess.run(  # noqa: S603 - the project's own tool, fixed arguments
+        [str(ROOT / ".venv" / "bin" / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     # Audited actions of a request are marked as coming from a page or the admin, with the IP.
     "audit.context.AuditOriginMiddleware",
     # After AccountMiddleware: coordinators and staff set up TOTP before the admin opens.
-    "buurten.access_mfa.MFARequiredMiddleware",
+    "buurten.mfa.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "vbt.urls"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from buurten.access_mfa import coordinator_mfa_required
-from buurten.forms_account import LidToevoegenForm, UitnodigingAccepterenForm, UitnodigingForm
+from buurten.forms.uitnodigingen import LidToevoegenForm, UitnodigingAccepterenForm, UitnodigingForm
+from buurten.mfa import coordinator_mfa_required
 from buurten.selectors.teams import team_get_for_coordinator
 from buurten.selectors.uitnodigingen import uitnodiging_list_open_for_team
 from buurten.services.uitnodigingen import (

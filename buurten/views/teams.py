@@ -1,3 +1,5 @@
+"""The home page and the team pages: the team, its goal, members and subgebieden."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from core.forms import add_service_errors
 from core.geojson import feature_collection
 
-from .access_mfa import coordinator_mfa_required
-from .forms import LidRolForm, SubgebiedForm, TeamDoelForm
-from .models import Rol
-from .selectors.teams import (
+from ..forms.teams import LidRolForm, SubgebiedForm, TeamDoelForm
+from ..mfa import coordinator_mfa_required
+from ..models import Rol
+from ..selectors.teams import (
     leden_per_partner,
     lidmaatschap_get_for_coordinator,
     partner_list_for_team,
@@ -23,7 +25,7 @@ from .selectors.teams import (
     team_kaart_geojson,
     team_list_for_user,
 )
-from .services.teams import (
+from ..services.teams import (
     lidmaatschap_delete,
     lidmaatschap_update_rol,
     subgebied_create,

@@ -3,7 +3,7 @@
 `signaal_list_for_user` is THE access rule for signals: a person sees the signals of the
 teams they belong to (confidential ones included: confidential means "only for the team"),
 a superuser sees all. Everything that lists or opens a signal starts from it.
-Page-specific reads live in `signalen.selectors_pages`.
+Reads that only the pages need live in `signalen.selectors.pages`.
 """
 
 import math
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from buurten.models import Lidmaatschap, Rol, Team
 from buurten.selectors import is_coordinator, is_member, sees_all, team_ids_for_user
 
-from .models import Signaal, StatusWijziging, Steunbetuiging
-from .workflow import OPEN_STATUSES, Actor
+from ..models import Signaal, StatusWijziging, Steunbetuiging
+from ..workflow import OPEN_STATUSES, Actor
 
 EARTH_RADIUS_M = 6_371_000.0
 

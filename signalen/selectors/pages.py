@@ -22,9 +22,9 @@ from buurten.models import Buurt, Lidmaatschap, Subgebied, Team
 from buurten.selectors import coordinator_team_ids_for_user, team_ids_for_user
 from core.geojson import feature_collection, point
 
-from .models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
-from .selectors import actors_for_user, signaal_list_for_user
-from .workflow import next_statuses_for
+from ..models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
+from ..workflow import next_statuses_for
+from .signalen import actors_for_user, signaal_list_for_user
 
 
 @dataclass(frozen=True)

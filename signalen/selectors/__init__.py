@@ -1,0 +1,37 @@
+"""Reads of signals, as in buurten: one module per subject, the shared names re-exported here.
+
+- `signalen.selectors.signalen`: the access rule for signals (`signaal_list_for_user`) and the reads
+  that pages, the admin, services and tasks share.
+- `signalen.selectors.pages`: reads that only the pages need (the filtered list, map GeoJSON, one
+  signal with its support and history, walks, the dashboard).
+"""
+
+from .signalen import (
+    EARTH_RADIUS_M,
+    actors_for_user,
+    coordinator_emails,
+    coordinator_emails_by_team,
+    distance_m,
+    signaal_get_for_user,
+    signaal_list_for_user,
+    signaal_nearby,
+    statuswijzigingen_for_signaal,
+    steun_list_for_signaal,
+    user_is_coordinator,
+    user_is_member,
+)
+
+__all__ = [
+    "EARTH_RADIUS_M",
+    "actors_for_user",
+    "coordinator_emails",
+    "coordinator_emails_by_team",
+    "distance_m",
+    "signaal_get_for_user",
+    "signaal_list_for_user",
+    "signaal_nearby",
+    "statuswijzigingen_for_signaal",
+    "steun_list_for_signaal",
+    "user_is_coordinator",
+    "user_is_member",
+]

@@ -1,0 +1,139 @@
+"""The signal list with its filters, the map of the filtered signals, and the same list as CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from buurten.selectors import (
+    coordinates_any_team,
+)
+from buurten.widgets import kaart_config
+from core.csv import csv_response
+
+from ..forms import (
+    SignaalFilterForm,
+)
+from ..selectors import pages
+
+PER_PAGINA = 50
+
+
+MAX_OP_KAART = 1000
+
+
+def _filter_form(request: HttpRequest) -> SignaalFilterForm:
+    from buurten.selectors import buurt_list_for_user
+
+    return SignaalFilterForm(
+        request.GET or None,
+        buurten=buurt_list_for_user(user=request.user).order_by("naam"),
+        themas=pages.thema_list_for_user(user=request.user),
+    )
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("pagina", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def signaal_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    signalen = pages.signaal_list_filtered(user=request.user, filters=form.filters())
+    pagina = Paginator(signalen, PER_PAGINA).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "signalen/signaal_list.html",
+        {
+            "form": form,
+            "pagina": pagina,
+            "querystring": _querystring(request),
+            "is_coordinator": coordinates_any_team(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def signaal_kaart(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    signalen = list(
+        pages.signaal_list_filtered(user=request.user, filters=form.filters())[: MAX_OP_KAART + 1]
+    )
+    afgekapt = len(signalen) > MAX_OP_KAART
+    signalen = signalen[:MAX_OP_KAART]
+    return render(
+        request,
+        "signalen/signaal_kaart.html",
+        {
+            "form": form,
+            "signalen": signalen,
+            "afgekapt": afgekapt,
+            "max_op_kaart": MAX_OP_KAART,
+            "punten": pages.signalen_geojson(signalen=signalen),
+            "kaart_config": kaart_config(),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+CSV_KOLOMMEN = [
+    "id",
+    "titel",
+    "thema",
+    "kanaal",
+    "status",
+    "buurt",
+    "subgebied",
+    "lat",
+    "lon",
+    "vertrouwelijk",
+    "steun_huishoudens",
+    "steun_anoniem",
+    "steun_totaal",
+    "aangemaakt",
+]
+
+
+def _csv_rijen(signalen: Any) -> Iterator[list[Any]]:
+    for s in signalen.iterator(chunk_size=2000):
+        yield [
+            s.pk,
+            s.titel,
+            s.thema.naam,
+            s.get_kanaal_display(),
+            s.get_status_display(),
+            s.buurt.naam,
+            s.subgebied.naam if s.subgebied else "",
+            s.lat,
+            s.lon,
+            s.vertrouwelijk,
+            s.steun_huishoudens,
+            s.steun_anoniem,
+            s.steun_totaal,
+            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+@login_required
+@require_GET
+def signaal_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV for Dutch Excel: `;`-separated, decimal comma, UTF-8 with BOM.
+
+    Only what the team needs to work with: no household hashes, no e-mail addresses and no
+    names of the people who logged a signal (AVG data minimisation).
+    """
+    form = _filter_form(request)
+    signalen = pages.signaal_list_filtered(user=request.user, filters=form.filters())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return csv_response(filename=f"signalen-{stamp}.csv", header=CSV_KOLOMMEN, rows=_csv_rijen(signalen))
