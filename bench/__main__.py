@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # module:function, in the order they appear in the table.
 ROWS = [
     "bench.buurten:import_national",
+    "bench.buurten:import_wijken_2014",
     "bench.buurten:point_lookup",
     "bench.signalen:tally_full",
     "bench.signalen:tally_incremental",

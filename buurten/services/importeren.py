@@ -8,8 +8,11 @@ ring and polygon repair). What gets written is decided here:
   never replaced by a placeholder, and a feature without a name keeps the name it had.
 - A polygon that collapsed to a line during repair keeps its area, stored without a geometry,
   so the buurt still exists for teams (the bundled Maastricht file has one such buurt).
-- A feature that cannot be used is skipped with its reason; the rest is imported. A file that
-  is not GeoJSON, or holds no usable feature, raises `ImportFout` before anything is written.
+- No single feature can stop an import: whatever goes wrong while reading, reprojecting or
+  repairing one feature (an exception from GEOS or pyproj included) skips or reduces that
+  feature with its reason; the rest is imported. The summary line counts the reasons. A file
+  that is not GeoJSON, or holds no usable feature, raises `ImportFout` before anything is
+  written.
 - Re-importing updates in place by CBS code, with bulk queries: a fixed number of queries per
   file, whatever its size.
 """
@@ -19,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import shapely
 from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from buurten import cbs
-from buurten.cbs import SOORTEN, ImportFout, Kandidaat, Melding
+from buurten.cbs import SOORTEN, ImportFout, Kandidaat, Melding, Onbruikbaar
 from buurten.models import Buurt, Gemeente, Wijk
 from buurten.selectors.gebieden import buurt_index_invalidate
 
@@ -34,6 +36,7 @@ __all__ = ["ImportFout", "ImportResult", "Melding", "gebieden_import", "voorlopi
 
 MODELLEN = {"gemeente": Gemeente, "wijk": Wijk, "buurt": Buurt}
 BATCH = 500
+GRENZEN = ("min_lon", "min_lat", "max_lon", "max_lat")
 
 
 @dataclass
@@ -71,6 +74,9 @@ class ImportResult:
         if per_soort:
             tekst += f" ({_opsomming(per_soort)})"
         tekst += "."
+        for kop, meldingen in ((_("Hersteld"), self.hersteld), (_("Overgeslagen"), self.overgeslagen)):
+            if meldingen:
+                tekst += f" {kop}: {cbs.reden_telling(meldingen)}."
         voorlopig = [_aantal(soort, n) for soort, n in self.voorlopig.items() if n]
         if voorlopig:
             tekst += " " + _("Alleen uit de codes afgeleid, met een voorlopige naam: %(lijst)s.") % {
@@ -117,16 +123,18 @@ def gebieden_import(*, bron: str | Path | Mapping[str, Any]) -> ImportResult:
     for positie, feature in enumerate(features, start=1):
         try:
             kandidaat = cbs.kandidaat(feature)
-        except cbs.Onbruikbaar as fout:
+        except Onbruikbaar as fout:
             code, feature_naam = cbs.herkenbaar(feature, positie)
-            result.overgeslagen.append(Melding(code, feature_naam, str(fout)))
+            result.overgeslagen.append(Melding(code, feature_naam, str(fout), (fout.soort,)))
+            continue
+        except Exception as fout:  # anything else one feature throws (GEOS, numpy) skips only it
+            code, feature_naam = cbs.herkenbaar(feature, positie)
+            reden = _("onverwachte fout bij het lezen: %(fout)s") % {"fout": cbs.onverwacht(fout)}
+            result.overgeslagen.append(Melding(code, feature_naam, reden, (cbs.LEESFOUT,)))
             continue
         if kandidaat.code in gezien:
-            result.overgeslagen.append(
-                Melding(
-                    kandidaat.code, kandidaat.naam or "", _("komt vaker voor in het bestand; de eerste telt")
-                )
-            )
+            reden = _("komt vaker voor in het bestand; de eerste telt")
+            result.overgeslagen.append(kandidaat.melding(reden, (cbs.DUBBEL,)))
             continue
         gezien.add(kandidaat.code)
         kandidaten.append(kandidaat)
@@ -134,7 +142,7 @@ def gebieden_import(*, bron: str | Path | Mapping[str, Any]) -> ImportResult:
     kandidaten = cbs.naar_wgs84(
         kandidaten, collectie, naam, overgeslagen=result.overgeslagen, opmerkingen=result.opmerkingen
     )
-    kandidaten = cbs.herstel(kandidaten, hersteld=result.hersteld)
+    kandidaten = cbs.herstel(kandidaten, hersteld=result.hersteld, overgeslagen=result.overgeslagen)
     if not kandidaten:
         raise ImportFout(cbs.geen_bruikbaar(naam, len(features), result.overgeslagen))
 
@@ -188,13 +196,8 @@ def _schrijf(
         return {ouder_veld: ouder_ids[_ouder_code(soort, code)]} if ouder_veld else {}
 
     for kandidaat in kandidaten:
-        geometrie = cbs.geojson(kandidaat)
-        if geometrie is None:
-            grenzen = dict.fromkeys(("min_lon", "min_lat", "max_lon", "max_lat"))
-        else:
-            x0, y0, x1, y1 = (float(v) for v in shapely.bounds(kandidaat.vlak))
-            grenzen = {"min_lon": x0, "min_lat": y0, "max_lon": x1, "max_lat": y1}
-        velden = {"geometrie": geometrie, **grenzen, **ouder(kandidaat.code)}
+        grenzen = dict(zip(GRENZEN, kandidaat.grenzen or (None,) * 4, strict=True))
+        velden = {"geometrie": kandidaat.uitvoer, **grenzen, **ouder(kandidaat.code)}
         if kandidaat.code in bestaand:
             pk, oude_naam = bestaand[kandidaat.code]
             naam = kandidaat.naam or oude_naam

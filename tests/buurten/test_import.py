@@ -4,6 +4,7 @@ import json
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pyproj
 import pytest
 import shapely
@@ -19,6 +20,7 @@ CBS = ROOT / "buurten" / "data" / "cbs"
 BUURTEN_2014 = CBS / "maastricht-buurten-2014.geojson"
 WIJKEN_2014 = CBS / "maastricht-wijken-2014.geojson"
 DATA = ROOT / "tests" / "data" / "cbs"
+WIJKEN_NL_2014 = DATA / "nl-wijken-2014.geojson"
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +267,10 @@ def test_command_reports_each_skipped_feature_and_exits_zero():
     assert (
         output.strip().splitlines()[-1]
         == "Klaar: 3 nieuw, 0 bijgewerkt, 3 hersteld, 5 overgeslagen (3 buurten). "
+        "Hersteld: 1 buitenring van minder dan 4 punten weggelaten, 1 gat van minder dan 4 punten "
+        "weggelaten, 1 ongeldig vlak (make_valid). "
+        "Overgeslagen: 1 zonder CBS-code, 1 met onbekende code, 1 zonder geometrie, "
+        "1 geen Polygon of MultiPolygon, 1 met een buitenring van minder dan 4 punten. "
         "Alleen uit de codes afgeleid, met een voorlopige naam: 1 gemeente en 1 wijk."
     )
 
@@ -278,6 +284,179 @@ def test_a_code_twice_in_one_file_counts_once(tmp_path):
     assert Buurt.objects.count() == 44
     assert result.overgeslagen[-1].code == "BU09350604"
     assert "komt vaker voor" in result.overgeslagen[-1].reden
+
+
+# --- real national data: every wijk of 2014 -------------------------------------------------------
+
+
+def _is_clean(feature) -> bool:
+    """Valid as given, every ring with four points or more: what must be stored untouched."""
+    try:
+        return shape(feature["geometry"]).is_valid
+    except ValueError:  # shapely refuses a ring of fewer than four points
+        return False
+
+
+def test_the_national_wijken_file_keeps_every_good_wijk_and_reports_the_rest():
+    features = json.loads(WIJKEN_NL_2014.read_text())["features"]
+    clean = {f["properties"]["statcode"]: f["geometry"] for f in features if _is_clean(f)}
+
+    output = run(WIJKEN_NL_2014)
+
+    assert len(features) == 2738 and len(clean) == 2738 - 120 - 39
+    stored = dict(Wijk.objects.values_list("code", "geometrie"))
+    assert len(stored) == 2725
+    assert all(stored[code] == geometrie for code, geometrie in clean.items())
+    kept = [geometrie for geometrie in stored.values() if geometrie is not None]
+    assert len(kept) == 2696 and len(kept) / len(features) >= 0.89
+    assert all(shape(geometrie).is_valid for geometrie in kept)
+    assert Gemeente.objects.count() == 403
+
+    lines = output.strip().splitlines()
+    # make_valid raises on Wieringen ("Overlay input is mixed-dimension"); buffer(0) repairs it.
+    assert (
+        "Hersteld WK191104 (Wijk 04 Wieringen): ongeldig vlak (te weinig punten in een deel bij "
+        "5.166831 52.996044) hersteld met buffer(0), want make_valid faalde (GEOSException: "
+        "IllegalArgumentException: Overlay input is mixed-dimension)."
+    ) in lines
+    assert "Overgeslagen WK016307 (Wijk 07 Haarle): buitenring heeft minder dan 4 punten." in lines
+    reported = [line for line in lines if line.startswith(("Hersteld ", "Overgeslagen "))]
+    assert len(reported) == 146 + 13 == len(lines) - 1
+    assert lines[-1] == (
+        "Klaar: 2725 nieuw, 0 bijgewerkt, 146 hersteld, 13 overgeslagen (2725 wijken). "
+        "Hersteld: 12 buitenring van minder dan 4 punten weggelaten, 16 gat van minder dan 4 punten "
+        "weggelaten, 93 ongeldig vlak (make_valid), 2 ongeldig vlak (buffer(0), na een fout in "
+        "make_valid), 48 lijnen of punten uit het herstel weggelaten, 29 zonder oppervlakte, "
+        "opgeslagen zonder grens. "
+        "Overgeslagen: 13 met een buitenring van minder dan 4 punten. "
+        "Alleen uit de codes afgeleid, met een voorlopige naam: 403 gemeenten."
+    )
+
+
+def _feature(code: str, naam: str, geometrie: dict) -> dict:
+    return {"type": "Feature", "properties": {"statcode": code, "statnaam": naam}, "geometry": geometrie}
+
+
+SQUARE = [[5.60, 50.80], [5.61, 50.80], [5.61, 50.81], [5.60, 50.81], [5.60, 50.80]]
+# make_valid raises "Overlay input is mixed-dimension" on a MultiPolygon with a part that is one
+# point; buffer(0) of this one (a hole that is the whole square) leaves nothing: it is skipped.
+UNREPAIRABLE = {
+    "type": "MultiPolygon",
+    "coordinates": [[[[5.7, 50.9]] * 4], [SQUARE, SQUARE]],
+}
+
+
+def test_a_feature_whose_repair_raises_is_reported_and_the_rest_imported(tmp_path):
+    wieringen = next(
+        f
+        for f in json.loads(WIJKEN_NL_2014.read_text())["features"]
+        if f["properties"]["statcode"] == "WK191104"
+    )
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            wieringen,
+            _feature("WK093598", "Onherstelbaar", UNREPAIRABLE),
+            _feature("WK093599", "Gewoon", {"type": "Polygon", "coordinates": [SQUARE]}),
+        ],
+    }
+    with pytest.raises(shapely.errors.GEOSException, match="mixed-dimension"):
+        shapely.make_valid(shape(UNREPAIRABLE))
+
+    result = gebieden_import(bron=write(tmp_path, data))
+
+    assert set(Wijk.objects.values_list("code", flat=True)) == {"WK191104", "WK093599"}
+    assert shape(Wijk.objects.get(code="WK191104").geometrie).is_valid
+    assert [(m.code, m.naam) for m in result.overgeslagen] == [("WK093598", "Onherstelbaar")]
+    assert result.overgeslagen[0].reden == (
+        "ongeldig vlak (te weinig punten in een deel bij 5.7 50.9) niet te herstellen: make_valid faalde "
+        "(GEOSException: IllegalArgumentException: Overlay input is mixed-dimension) en buffer(0) liet "
+        "geen geldig vlak over"
+    )
+    assert [m.code for m in result.hersteld] == ["WK191104"]
+    assert "buffer(0)" in result.hersteld[0].reden
+    assert result.samenvatting().startswith(
+        "Klaar: 2 nieuw, 0 bijgewerkt, 1 hersteld, 1 overgeslagen (2 wijken). "
+        "Hersteld: 1 ongeldig vlak (buffer(0), na een fout in make_valid). "
+        "Overgeslagen: 1 niet te herstellen."
+    )
+
+
+def test_a_file_of_only_unrepairable_features_is_one_error_line_exit_1_and_writes_nothing(tmp_path, capsys):
+    from django.core.management import load_command_class
+
+    gebieden_import(bron=WIJKEN_2014)
+    before = counts()
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("WK093598", "Onherstelbaar", UNREPAIRABLE),
+            _feature("WK093599", "Kapot", None),
+        ],
+    }
+    path = write(tmp_path, data, "onbruikbaar.geojson")
+    command = load_command_class("buurten", "import_buurten")
+
+    with pytest.raises(SystemExit) as exit_:
+        command.run_from_argv(["manage.py", "import_buurten", str(path)])
+
+    assert exit_.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        f"CommandError: {path} bevat geen bruikbaar gebied: alle 2 features overgeslagen, "
+        "1 zonder geometrie, 1 niet te herstellen (bijvoorbeeld WK093599 (Kapot): geen geometrie)."
+    ]
+    assert counts() == before
+
+
+def test_an_unexpected_error_while_reading_one_feature_skips_only_that_feature(tmp_path, monkeypatch):
+    from buurten import cbs
+
+    lees_vlak = cbs._vlak
+
+    def kapot_bij_een(geometrie):
+        if geometrie["coordinates"][0][0] == [5.7, 50.9]:
+            raise MemoryError("kapot")  # anything a library may throw, not only Onbruikbaar
+        return lees_vlak(geometrie)
+
+    monkeypatch.setattr(cbs, "_vlak", kapot_bij_een)
+    square = {"type": "Polygon", "coordinates": [SQUARE]}
+    raar = {"type": "Polygon", "coordinates": [[[5.7, 50.9], [5.8, 50.9], [5.8, 51.0], [5.7, 50.9]]]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [_feature("WK093598", "Raar", raar), _feature("WK093599", "Gewoon", square)],
+    }
+
+    result = gebieden_import(bron=write(tmp_path, data))
+
+    assert list(Wijk.objects.values_list("code", flat=True)) == ["WK093599"]
+    assert [str(m) for m in result.overgeslagen] == [
+        "WK093598 (Raar): onverwachte fout bij het lezen: MemoryError: kapot"
+    ]
+    assert "Overgeslagen: 1 onleesbaar." in result.samenvatting()
+
+
+def test_an_error_while_reprojecting_one_feature_skips_only_that_feature(tmp_path, monkeypatch):
+    data = json.loads((DATA / "pdok-buurten-rd.geojson").read_text())
+    omrekenen = shapely.transform
+
+    def kapot_bij_eilanden(geometrie, functie, **kwargs):
+        # The multipolygon (BU09359802) makes GEOS fail; the vectorised call then fails as a whole.
+        if any(isinstance(g, shapely.MultiPolygon) for g in np.atleast_1d(geometrie)):
+            raise shapely.errors.GEOSException("IllegalArgumentException: kapot")
+        return omrekenen(geometrie, functie, **kwargs)
+
+    monkeypatch.setattr(shapely, "transform", kapot_bij_eilanden)
+
+    result = gebieden_import(bron=write(tmp_path, data))
+
+    assert list(Buurt.objects.values_list("code", flat=True)) == ["BU09359801"]
+    assert 5.6 < Buurt.objects.get().min_lon < 5.8
+    assert [(m.code, m.reden) for m in result.overgeslagen] == [
+        ("BU09359802", "omrekenen naar WGS84 mislukt: GEOSException: IllegalArgumentException: kapot")
+    ]
+    assert "Overgeslagen: 1 niet om te rekenen naar WGS84." in result.samenvatting()
 
 
 # --- re-running -----------------------------------------------------------------------------
@@ -346,7 +525,8 @@ def test_a_new_feature_without_a_name_gets_a_placeholder(tmp_path):
         ),
         (
             "geen-bruikbaar.geojson",
-            r"geen-bruikbaar\.geojson bevat geen bruikbaar gebied: alle 2 features overgeslagen "
+            r"geen-bruikbaar\.geojson bevat geen bruikbaar gebied: alle 2 features overgeslagen, "
+            r"1 zonder CBS-code, 1 geen Polygon of MultiPolygon "
             r"\(bijvoorbeeld BU09359902 \(Een punt\): geometrie is een Point",
         ),
         ("bestaat-niet.geojson", r"Bestand niet gevonden: .*bestaat-niet\.geojson"),
