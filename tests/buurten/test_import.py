@@ -382,6 +382,8 @@ def test_a_feature_whose_repair_raises_is_reported_and_the_rest_imported(tmp_pat
     )
 
 
+# manage.py's own error handling closes the database connections afterwards: a committing test.
+@pytest.mark.django_db(transaction=True)
 def test_a_file_of_only_unrepairable_features_is_one_error_line_exit_1_and_writes_nothing(tmp_path, capsys):
     from django.core.management import load_command_class
 
