@@ -368,6 +368,8 @@ class _Run:
     result: object
     sent: int  # mails sent during the call: must be none
     queued: int  # send tasks left on the in-memory broker (removed afterwards)
+    outbox: int  # outbox rows written by the call
+    audit: int  # audit rows written by the call
 
     @property
     def tally(self) -> float:
@@ -394,6 +396,7 @@ def _timed_tally(now=None) -> _Run:
 
     _purge()
     mail.outbox = []
+    rows = _written()
     conn.run_and_clear_commit_hooks = timed_hooks
     try:
         start = time.perf_counter()
@@ -401,13 +404,23 @@ def _timed_tally(now=None) -> _Run:
         seconds = time.perf_counter() - start
     finally:
         del conn.run_and_clear_commit_hooks
-    return _Run(seconds, hooks, result, len(mail.outbox), _purge())
+    outbox, audit = (after - before for after, before in zip(_written(), rows, strict=True))
+    return _Run(seconds, hooks, result, len(mail.outbox), _purge(), outbox, audit)
+
+
+def _written() -> tuple[int, int]:
+    """Rows in the outbox and the audit log: what the tally writes beyond signals and history."""
+    from audit.models import AuditRegel
+    from notificaties.models import Bericht
+
+    return Bericht.objects.count(), AuditRegel.objects.count()
 
 
 def _mail_text(run: _Run) -> str:
     return (
-        f"{_n(run.queued)} verzendtaken voor draagvlakmails na de commits in {run.hooks:.2f} s, "
-        f"buiten de meting; {_n(run.sent)} mails verstuurd tijdens de meting"
+        f"{_n(run.outbox)} draagvlakmails in de outbox en {_n(run.audit)} auditregels geschreven; "
+        f"{_n(run.queued)} verzendtaken na de commits in {run.hooks:.2f} s, buiten de meting; "
+        f"{_n(run.sent)} mails verstuurd tijdens de meting"
     )
 
 
