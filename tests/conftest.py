@@ -1,8 +1,10 @@
+import copy
 import os
 import shutil
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -105,6 +107,57 @@ def _empty_buurt_index():
     from buurten.selectors.gebieden import buurt_index_clear
 
     buurt_index_clear()
+
+
+# --- test worlds built once per module ------------------------------------------------------------
+
+_module_transactions: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def module_transaction(request, django_db_setup, django_db_blocker):
+    """One transaction around the rest of a module's tests, for data built once per module.
+
+    Each test still runs in its own savepoint (pytest-django's `db`), so what a test writes is
+    undone after it; the data built on this transaction is rolled back after the module.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        _module_transactions.append(request.node.nodeid)
+        try:
+            yield
+        finally:
+            _module_transactions.pop()
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _no_transactional_test_inside_a_module_transaction(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server", "celery_worker")
+    )
+    if transactional and _module_transactions:
+        pytest.fail(
+            f"{request.node.nodeid} commits, but the module transaction of {_module_transactions[-1]} "
+            "is still open: move it out of a module that uses `world`."
+        )
+
+
+@pytest.fixture(scope="module")
+def world_once(module_transaction):
+    from tests.buurten.teams_world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def world(world_once, db):
+    """The two-team world of tests/buurten/teams_world.py, built once per module.
+
+    A test gets its own copy of the Python objects; its database writes are rolled back after it.
+    A module can add to the world by overriding `world_once` (scope="module").
+    """
+    return copy.deepcopy(world_once)
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

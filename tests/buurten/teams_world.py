@@ -48,8 +48,12 @@ class World:
         return None if role == "anonymous" else getattr(self, role)
 
 
-def build_world(*, partner_type: str = PartnerType.GEMEENTE) -> World:
-    """Team A (with the role people, whose partner is of `partner_type`) and team B next door."""
+def build_world() -> World:
+    """Team A (with the role people, all for the gemeente's own partner) and team B next door.
+
+    Tests get it through the `world` fixture (tests/conftest.py), built once per module. No access
+    rule reads the partner type; tests/buurten/test_access.py pins that once.
+    """
     gemeente = f.GemeenteFactory()
     partners = {
         soort: f.PartnerFactory(gemeente=gemeente, naam=f"Partner {soort}", type=soort)
@@ -65,7 +69,7 @@ def build_world(*, partner_type: str = PartnerType.GEMEENTE) -> World:
     )
     team = f.TeamFactory(naam="Team West", gemeente=gemeente, buurten=[buurt])
     other_team = f.TeamFactory(naam="Team Oost", gemeente=gemeente, buurten=[other_buurt])
-    partner = partners[partner_type]
+    partner = partners[PartnerType.GEMEENTE]
 
     teamlid_seat = f.LidmaatschapFactory(team=team, partner=partner, rol=Rol.TEAMLID)
     coordinator_seat = f.LidmaatschapFactory(team=team, partner=partner, rol=Rol.COORDINATOR)

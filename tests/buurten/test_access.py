@@ -1,12 +1,15 @@
-"""Every role against every team page: who may, who may not; the partner type never matters."""
+"""Every role against every team page: who may, who may not; the partner type never matters.
+
+The world is built once for the module (the `world` fixture); what a test writes is rolled back.
+"""
 
 import pytest
 from django.urls import reverse
 
 from buurten import selectors
-from buurten.models import PartnerType, Rol
+from buurten.models import Lidmaatschap, PartnerType, Rol
 from tests import factories as f
-from tests.buurten.teams_world import ROLES, build_world
+from tests.buurten.teams_world import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +48,7 @@ def page_url(world, name: str) -> str:
     return reverse(name if ":" in name else f"buurten:{name}", kwargs=kwargs)
 
 
-@pytest.mark.parametrize("partner_type", PartnerType.values)
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", list(PAGES))
-def test_role_against_page(client, name, role, partner_type):
-    world = build_world(partner_type=partner_type)
-    if world.user(role):
-        client.force_login(world.user(role))
-    response = client.get(page_url(world, name))
-    expected = PAGES[name][role]
+def assert_outcome(response, expected) -> None:
     if expected == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
@@ -61,10 +56,29 @@ def test_role_against_page(client, name, role, partner_type):
         assert response.status_code == expected
 
 
-@pytest.mark.parametrize("partner_type", PartnerType.values)
 @pytest.mark.parametrize("role", ROLES)
-def test_role_changing_a_role(client, role, partner_type):
-    world = build_world(partner_type=partner_type)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_role_against_page(client, world, name, role):
+    if world.user(role):
+        client.force_login(world.user(role))
+    assert_outcome(client.get(page_url(world, name)), PAGES[name][role])
+
+
+def test_the_partner_type_does_not_change_access(client, world):
+    """No access rule reads the partner type: the same answers whichever partner the seats are for."""
+    seats = Lidmaatschap.objects.filter(team__in=[world.team, world.other_team])
+    for soort in PartnerType.values:
+        seats.update(partner=world.partners[soort])
+        for role in ROLES:
+            client.logout()
+            if world.user(role):
+                client.force_login(world.user(role))
+            for name in ("team_detail", "team_instellingen"):
+                assert_outcome(client.get(page_url(world, name)), PAGES[name][role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_changing_a_role(client, world, role):
     if world.user(role):
         client.force_login(world.user(role))
     url = reverse("buurten:lid_rol", kwargs={"team_id": world.team.pk, "lid_id": world.teamlid_seat.pk})
@@ -95,16 +109,14 @@ def test_coordinator_without_totp_is_sent_to_set_it_up(client):
         ),
     ],
 )
-def test_another_teams_object_through_my_team_is_404(client, name, kwargs):
-    world = build_world()
+def test_another_teams_object_through_my_team_is_404(client, name, kwargs, world):
     client.force_login(world.coordinator)
     assert client.get(reverse(f"buurten:{name}", kwargs=kwargs(world))).status_code == 404
     assert client.post(reverse(f"buurten:{name}", kwargs=kwargs(world))).status_code == 404
     assert world.other_subgebied.__class__.objects.filter(pk=world.other_subgebied.pk).exists()
 
 
-def test_unknown_team_is_404_for_staff_too(client):
-    world = build_world()
+def test_unknown_team_is_404_for_staff_too(client, world):
     client.force_login(world.staff)
     assert client.get(reverse("buurten:team_detail", kwargs={"team_id": 999999})).status_code == 404
 
@@ -112,8 +124,7 @@ def test_unknown_team_is_404_for_staff_too(client):
 # --- the selectors that the signalen and acties pages scope with ---------------------------
 
 
-def test_team_ids_per_role():
-    world = build_world()
+def test_team_ids_per_role(world):
     mine = {world.team.pk}
     assert set(selectors.team_ids_for_user(user=world.teamlid).values_list("team_id", flat=True)) == mine
     assert set(selectors.team_list_for_user(user=world.coordinator).values_list("pk", flat=True)) == mine
@@ -127,33 +138,29 @@ def test_team_ids_per_role():
     ) == {world.other_team.pk}
 
 
-def test_is_staff_alone_sees_nothing():
-    world = build_world()
+def test_is_staff_alone_sees_nothing(world):
     bare_staff = f.UserFactory(is_staff=True)
     assert not selectors.team_list_for_user(user=bare_staff).exists()
     assert not selectors.is_member(user=bare_staff, team=world.team)
     assert not selectors.is_coordinator(user=bare_staff, team=world.team)
 
 
-def test_inactive_user_sees_nothing():
-    world = build_world()
+def test_inactive_user_sees_nothing(world):
     world.coordinator.is_active = False
     world.coordinator.save()
     assert not selectors.team_list_for_user(user=world.coordinator).exists()
     assert not selectors.is_coordinator(user=world.coordinator, team=world.team)
 
 
-def test_anonymous_user_sees_nothing():
+def test_anonymous_user_sees_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
-    world = build_world()
     assert not selectors.team_list_for_user(user=AnonymousUser()).exists()
     assert not selectors.is_member(user=AnonymousUser(), team=world.team)
     assert selectors.lidmaatschap_for(user=AnonymousUser(), team=world.team) is None
 
 
-def test_lidmaatschap_for_prefers_the_coordinator_seat():
-    world = build_world()
+def test_lidmaatschap_for_prefers_the_coordinator_seat(world):
     second = f.LidmaatschapFactory(
         user=world.teamlid, team=world.team, partner=world.partners[PartnerType.POLITIE], rol=Rol.COORDINATOR
     )
@@ -162,8 +169,7 @@ def test_lidmaatschap_for_prefers_the_coordinator_seat():
     assert not selectors.is_coordinator(user=world.teamlid, team=world.other_team)
 
 
-def test_scoping_another_model_is_one_query(django_assert_num_queries):
-    world = build_world()
+def test_scoping_another_model_is_one_query(django_assert_num_queries, world):
     from buurten.models import Subgebied
 
     with django_assert_num_queries(1):

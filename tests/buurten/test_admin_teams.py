@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from buurten.models import Lidmaatschap, PartnerType, Rol, Subgebied
 from tests import factories as f
-from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, ROLES, build_world, grow_world
+from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, ROLES, grow_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,9 @@ def expected_status(role: str, model: str) -> int:
     return 200 if model in COORDINATOR_SEES else 403
 
 
-@pytest.mark.parametrize("partner_type", PartnerType.values)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("model", MODELS)
-def test_role_against_changelist(client, model, role, partner_type):
-    world = build_world(partner_type=partner_type)
+def test_role_against_changelist(client, world, model, role):
     if world.user(role):
         client.force_login(world.user(role))
     response = client.get(reverse(f"admin:buurten_{model}_changelist"))
@@ -42,8 +40,7 @@ def test_role_against_changelist(client, model, role, partner_type):
         ("buurt", "Westbuurt", None),
     ],
 )
-def test_coordinator_changelist_shows_only_own_team_rows(client, model, mine, theirs):
-    world = build_world()
+def test_coordinator_changelist_shows_only_own_team_rows(client, model, mine, theirs, world):
     client.force_login(world.coordinator)
     body = client.get(reverse(f"admin:buurten_{model}_changelist")).content.decode()
     assert mine in body
@@ -54,15 +51,13 @@ def test_coordinator_changelist_shows_only_own_team_rows(client, model, mine, th
     assert mine in body and (theirs is None or theirs in body)
 
 
-def test_coordinator_membership_list_is_own_team(client):
-    world = build_world()
+def test_coordinator_membership_list_is_own_team(client, world):
     client.force_login(world.coordinator)
     response = client.get(reverse("admin:buurten_lidmaatschap_changelist"))
     assert set(response.context["cl"].queryset) == {world.teamlid_seat, world.coordinator_seat}
 
 
-def test_admin_index_for_a_coordinator_lists_only_the_team_models(client):
-    world = build_world()
+def test_admin_index_for_a_coordinator_lists_only_the_team_models(client, world):
     client.force_login(world.coordinator)
     body = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:buurten_team_changelist") in body
@@ -70,8 +65,7 @@ def test_admin_index_for_a_coordinator_lists_only_the_team_models(client):
 
 
 @pytest.mark.parametrize("model,obj", [("team", "other_team"), ("subgebied", "other_subgebied")])
-def test_coordinator_cannot_open_another_teams_row(client, model, obj):
-    world = build_world()
+def test_coordinator_cannot_open_another_teams_row(client, model, obj, world):
     client.force_login(world.coordinator)
     response = client.get(reverse(f"admin:buurten_{model}_change", args=[getattr(world, obj).pk]))
     # The admin answers "does not exist" for rows outside the queryset: a redirect to the index.
@@ -79,8 +73,7 @@ def test_coordinator_cannot_open_another_teams_row(client, model, obj):
     assert response.url == reverse("admin:index")
 
 
-def test_coordinator_may_not_add_or_delete_teams_or_edit_partners(client):
-    world = build_world()
+def test_coordinator_may_not_add_or_delete_teams_or_edit_partners(client, world):
     client.force_login(world.coordinator)
     assert client.get(reverse("admin:buurten_team_add")).status_code == 403
     assert client.get(reverse("admin:buurten_team_delete", args=[world.team.pk])).status_code == 403
@@ -112,8 +105,7 @@ def team_post(world, **overrides):
     return data
 
 
-def test_coordinator_changes_threshold_in_admin(client):
-    world = build_world()
+def test_coordinator_changes_threshold_in_admin(client, world):
     client.force_login(world.coordinator)
     response = client.post(reverse("admin:buurten_team_change", args=[world.team.pk]), team_post(world))
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -124,8 +116,7 @@ def test_coordinator_changes_threshold_in_admin(client):
 
 
 @pytest.mark.parametrize("drempel", ["0", "-2"])
-def test_admin_threshold_below_one_shows_the_service_message(client, drempel):
-    world = build_world()
+def test_admin_threshold_below_one_shows_the_service_message(client, drempel, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("admin:buurten_team_change", args=[world.team.pk]),
@@ -139,8 +130,7 @@ def test_admin_threshold_below_one_shows_the_service_message(client, drempel):
     assert world.team.drempel_huishoudens == 5
 
 
-def test_admin_commitment_inline_refuses_partner_of_another_gemeente(client):
-    world = build_world()
+def test_admin_commitment_inline_refuses_partner_of_another_gemeente(client, world):
     vreemd = f.PartnerFactory(gemeente=f.GemeenteFactory(code="GM0363", naam="Amsterdam"))
     client.force_login(world.staff)
     data = team_post(
@@ -161,8 +151,7 @@ def test_admin_commitment_inline_refuses_partner_of_another_gemeente(client):
     assert not world.team.inzet.exists()
 
 
-def test_staff_adds_a_duplicate_membership_and_gets_the_service_message(client):
-    world = build_world()
+def test_staff_adds_a_duplicate_membership_and_gets_the_service_message(client, world):
     seat = world.teamlid_seat
     client.force_login(world.staff)
     response = client.post(
@@ -175,8 +164,7 @@ def test_staff_adds_a_duplicate_membership_and_gets_the_service_message(client):
     assert Lidmaatschap.objects.filter(user=seat.user, team=seat.team).count() == 1
 
 
-def test_staff_adds_a_membership_through_the_service(client):
-    world = build_world()
+def test_staff_adds_a_membership_through_the_service(client, world):
     person = f.UserFactory()
     client.force_login(world.staff)
     response = client.post(
@@ -193,14 +181,12 @@ def test_staff_adds_a_membership_through_the_service(client):
     assert person.is_staff  # user_sync_staff ran: a coordinator can log into the admin
 
 
-def test_coordinator_may_not_add_memberships_in_admin(client):
-    world = build_world()
+def test_coordinator_may_not_add_memberships_in_admin(client, world):
     client.force_login(world.coordinator)
     assert client.get(reverse("admin:buurten_lidmaatschap_add")).status_code == 403
 
 
-def test_admin_role_change_keeps_the_last_coordinator(client):
-    world = build_world()
+def test_admin_role_change_keeps_the_last_coordinator(client, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("admin:buurten_lidmaatschap_change", args=[world.coordinator_seat.pk]), {"rol": Rol.TEAMLID}
@@ -211,8 +197,7 @@ def test_admin_role_change_keeps_the_last_coordinator(client):
     assert world.coordinator_seat.rol == Rol.COORDINATOR
 
 
-def test_admin_delete_of_last_coordinator_is_refused(client):
-    world = build_world()
+def test_admin_delete_of_last_coordinator_is_refused(client, world):
     client.force_login(world.coordinator)
     url = reverse("admin:buurten_lidmaatschap_delete", args=[world.coordinator_seat.pk])
     response = client.post(url, {"post": "yes"}, follow=True)
@@ -220,16 +205,14 @@ def test_admin_delete_of_last_coordinator_is_refused(client):
     assert Lidmaatschap.objects.filter(pk=world.coordinator_seat.pk).exists()
 
 
-def test_admin_delete_of_a_teamlid(client):
-    world = build_world()
+def test_admin_delete_of_a_teamlid(client, world):
     client.force_login(world.coordinator)
     url = reverse("admin:buurten_lidmaatschap_delete", args=[world.teamlid_seat.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Lidmaatschap.objects.filter(pk=world.teamlid_seat.pk).exists()
 
 
-def test_admin_subgebied_outside_its_buurt_is_refused(client):
-    world = build_world()
+def test_admin_subgebied_outside_its_buurt_is_refused(client, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("admin:buurten_subgebied_add"),
@@ -241,8 +224,7 @@ def test_admin_subgebied_outside_its_buurt_is_refused(client):
     assert not Subgebied.objects.filter(naam="Buiten").exists()
 
 
-def test_admin_subgebied_inside_is_saved_and_other_team_is_not_offered(client):
-    world = build_world()
+def test_admin_subgebied_inside_is_saved_and_other_team_is_not_offered(client, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("admin:buurten_subgebied_add"),
@@ -263,8 +245,7 @@ def test_admin_subgebied_inside_is_saved_and_other_team_is_not_offered(client):
     assert Subgebied.objects.get(naam="Binnen").team == world.team
 
 
-def test_buurt_admin_shows_geometry_read_only_and_searches_by_code(client):
-    world = build_world()
+def test_buurt_admin_shows_geometry_read_only_and_searches_by_code(client, world):
     client.force_login(world.staff)
     body = client.get(reverse("admin:buurten_buurt_change", args=[world.buurt.pk])).content.decode()
     assert "Polygon met 5 punten" in body
@@ -273,8 +254,7 @@ def test_buurt_admin_shows_geometry_read_only_and_searches_by_code(client):
     assert list(response.context["cl"].queryset) == [world.buurt]
 
 
-def test_user_admin_for_staff_creates_an_email_account(client):
-    world = build_world()
+def test_user_admin_for_staff_creates_an_email_account(client, world):
     client.force_login(world.staff)
     response = client.post(
         reverse("admin:buurten_user_add"),
@@ -284,8 +264,7 @@ def test_user_admin_for_staff_creates_an_email_account(client):
     assert world.staff.__class__.objects.filter(email="nieuw@example.nl").exists()
 
 
-def test_changelists_query_count_does_not_grow(client, django_assert_max_num_queries):
-    world = build_world()
+def test_changelists_query_count_does_not_grow(client, django_assert_max_num_queries, world):
     grow_world(world)
     client.force_login(world.coordinator)
     for model in ("team", "lidmaatschap", "subgebied", "partner", "buurt"):
@@ -293,11 +272,10 @@ def test_changelists_query_count_does_not_grow(client, django_assert_max_num_que
             assert client.get(reverse(f"admin:buurten_{model}_changelist")).status_code == 200
 
 
-def test_staff_adds_a_team_in_a_new_gemeente_which_gets_the_default_themas(client):
+def test_staff_adds_a_team_in_a_new_gemeente_which_gets_the_default_themas(client, world):
     from signalen.models import Thema
     from signalen.services import DEFAULT_THEMAS
 
-    world = build_world()
     gemeente = f.GemeenteFactory(code="GM0917", naam="Heerlen")
     buurt = f.BuurtFactory(wijk__gemeente=gemeente)
     client.force_login(world.staff)
@@ -324,8 +302,7 @@ def test_staff_adds_a_team_in_a_new_gemeente_which_gets_the_default_themas(clien
 
 
 @pytest.mark.parametrize("gewicht", ["1.5", "-0.1"])
-def test_admin_weight_out_of_range_shows_the_service_message_and_writes_nothing(client, gewicht):
-    world = build_world()
+def test_admin_weight_out_of_range_shows_the_service_message_and_writes_nothing(client, gewicht, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("admin:buurten_team_change", args=[world.team.pk]),

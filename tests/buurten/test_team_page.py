@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from buurten.models import Lidmaatschap, PartnerInzet, PartnerType, Rol, Subgebied
 from tests import factories as f
-from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, build_world, grow_world
+from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, grow_world
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,14 @@ def test_anonymous_home_is_the_public_intro(client):
     assert reverse("account_login") in response.content.decode()
 
 
-def test_home_sends_a_one_team_member_to_the_team(client):
-    world = build_world()
+def test_home_sends_a_one_team_member_to_the_team(client, world):
     client.force_login(world.teamlid)
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == detail(world)
 
 
-def test_home_lists_the_teams_of_a_member_of_several(client):
-    world = build_world()
+def test_home_lists_the_teams_of_a_member_of_several(client, world):
     f.LidmaatschapFactory(user=world.teamlid, team=world.other_team, partner=world.teamlid_seat.partner)
     client.force_login(world.teamlid)
     body = client.get("/").content.decode()
@@ -52,8 +50,7 @@ def test_home_for_someone_without_a_team(client):
 # --- the team page ------------------------------------------------------------------------------
 
 
-def test_team_page_shows_map_goal_commitments_and_members(client):
-    world = build_world()
+def test_team_page_shows_map_goal_commitments_and_members(client, world):
     PartnerInzet.objects.create(
         team=world.team,
         partner=world.partners[PartnerType.POLITIE],
@@ -80,8 +77,7 @@ def test_team_page_shows_map_goal_commitments_and_members(client):
     assert "Oostbuurt" not in body and "Molenweg" not in body
 
 
-def test_coordinator_sees_the_management_links_and_the_invite_link(client):
-    world = build_world()
+def test_coordinator_sees_the_management_links_and_the_invite_link(client, world):
     client.force_login(world.coordinator)
     body = client.get(detail(world)).content.decode()
     for name in (
@@ -94,8 +90,7 @@ def test_coordinator_sees_the_management_links_and_the_invite_link(client):
         assert reverse(name, kwargs={"team_id": world.team.pk}) in body
 
 
-def test_team_page_query_count_does_not_grow(client, django_assert_max_num_queries):
-    world = build_world()
+def test_team_page_query_count_does_not_grow(client, django_assert_max_num_queries, world):
     client.force_login(world.teamlid)
     with django_assert_max_num_queries(7):
         assert client.get(detail(world)).status_code == 200
@@ -112,8 +107,7 @@ def test_team_page_query_count_does_not_grow(client, django_assert_max_num_queri
     assert len(response.context["kaart_geojson"]["features"]) == 6 + 5
 
 
-def test_member_and_subgebied_pages_query_count_does_not_grow(client, django_assert_max_num_queries):
-    world = build_world()
+def test_member_and_subgebied_pages_query_count_does_not_grow(client, django_assert_max_num_queries, world):
     grow_world(world)
     client.force_login(world.coordinator)
     for name in ("team_leden", "subgebied_list"):
@@ -131,8 +125,7 @@ def settings_url(world):
 
 
 @pytest.mark.parametrize("drempel", ["0", "-3"])
-def test_threshold_form_refuses_below_one(client, drempel):
-    world = build_world()
+def test_threshold_form_refuses_below_one(client, drempel, world):
     client.force_login(world.coordinator)
     response = client.post(
         settings_url(world),
@@ -149,8 +142,7 @@ def test_threshold_form_refuses_below_one(client, drempel):
     assert world.team.drempel_huishoudens == 5
 
 
-def test_threshold_form_saves(client):
-    world = build_world()
+def test_threshold_form_saves(client, world):
     client.force_login(world.coordinator)
     response = client.post(
         settings_url(world),
@@ -167,8 +159,7 @@ def test_threshold_form_saves(client):
     assert str(world.team.anoniem_gewicht) == "0.25"
 
 
-def test_threshold_form_of_another_team_writes_nothing(client):
-    world = build_world()
+def test_threshold_form_of_another_team_writes_nothing(client, world):
     client.force_login(world.other_coordinator)
     response = client.post(settings_url(world), {"drempel_huishoudens": "1"})
     assert response.status_code == 404
@@ -176,8 +167,7 @@ def test_threshold_form_of_another_team_writes_nothing(client):
     assert world.team.drempel_huishoudens == 5
 
 
-def test_goal_form_saves_goal_and_commitments(client):
-    world = build_world()
+def test_goal_form_saves_goal_and_commitments(client, world):
     politie = world.partners[PartnerType.POLITIE]
     client.force_login(world.coordinator)
     url = reverse("buurten:team_doel", kwargs={"team_id": world.team.pk})
@@ -199,8 +189,7 @@ def test_goal_form_saves_goal_and_commitments(client):
     assert PartnerInzet.objects.get(team=world.team).toezegging == "Extra surveillance"
 
 
-def test_goal_form_refuses_evaluation_before_start(client):
-    world = build_world()
+def test_goal_form_refuses_evaluation_before_start(client, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("buurten:team_doel", kwargs={"team_id": world.team.pk}),
@@ -212,8 +201,7 @@ def test_goal_form_refuses_evaluation_before_start(client):
     assert world.team.doel != "Veilig spelen"
 
 
-def test_members_page_change_role_and_remove(client):
-    world = build_world()
+def test_members_page_change_role_and_remove(client, world):
     client.force_login(world.coordinator)
     kwargs = {"team_id": world.team.pk, "lid_id": world.teamlid_seat.pk}
     client.post(
@@ -226,8 +214,7 @@ def test_members_page_change_role_and_remove(client):
     assert not Lidmaatschap.objects.filter(pk=world.teamlid_seat.pk).exists()
 
 
-def test_members_page_refuses_removing_the_last_coordinator(client):
-    world = build_world()
+def test_members_page_refuses_removing_the_last_coordinator(client, world):
     client.force_login(world.coordinator)
     kwargs = {"team_id": world.team.pk, "lid_id": world.coordinator_seat.pk}
     response = client.post(reverse("buurten:lid_verwijderen", kwargs=kwargs))
@@ -245,8 +232,7 @@ def test_members_page_refuses_removing_the_last_coordinator(client):
     assert world.coordinator_seat.rol == Rol.COORDINATOR
 
 
-def test_role_form_refuses_nonsense(client):
-    world = build_world()
+def test_role_form_refuses_nonsense(client, world):
     client.force_login(world.coordinator)
     kwargs = {"team_id": world.team.pk, "lid_id": world.teamlid_seat.pk}
     response = client.post(
@@ -257,8 +243,7 @@ def test_role_form_refuses_nonsense(client):
     assert world.teamlid_seat.rol == Rol.TEAMLID
 
 
-def test_subgebied_form_creates_inside_and_refuses_outside(client):
-    world = build_world()
+def test_subgebied_form_creates_inside_and_refuses_outside(client, world):
     client.force_login(world.coordinator)
     url = reverse("buurten:subgebied_nieuw", kwargs={"team_id": world.team.pk})
     page = client.get(url).content.decode()
@@ -276,8 +261,7 @@ def test_subgebied_form_creates_inside_and_refuses_outside(client):
     assert Subgebied.objects.get(naam="Binnen").geometrie["type"] == "Polygon"
 
 
-def test_subgebied_form_offers_only_the_teams_buurten(client):
-    world = build_world()
+def test_subgebied_form_offers_only_the_teams_buurten(client, world):
     client.force_login(world.coordinator)
     url = reverse("buurten:subgebied_nieuw", kwargs={"team_id": world.team.pk})
     response = client.post(url, {"naam": "Molenweg 2", "buurt": world.other_buurt.pk, "geometrie": ""})
@@ -285,8 +269,7 @@ def test_subgebied_form_offers_only_the_teams_buurten(client):
     assert not Subgebied.objects.filter(naam="Molenweg 2").exists()
 
 
-def test_subgebied_edit_and_delete(client):
-    world = build_world()
+def test_subgebied_edit_and_delete(client, world):
     client.force_login(world.coordinator)
     kwargs = {"team_id": world.team.pk, "subgebied_id": world.subgebied.pk}
     response = client.post(
@@ -300,8 +283,7 @@ def test_subgebied_edit_and_delete(client):
     assert not Subgebied.objects.filter(pk=world.subgebied.pk).exists()
 
 
-def test_coordinator_who_leaves_the_team_lands_on_home(client):
-    world = build_world()
+def test_coordinator_who_leaves_the_team_lands_on_home(client, world):
     second = f.LidmaatschapFactory(team=world.team, partner=world.teamlid_seat.partner, rol=Rol.COORDINATOR)
     f.activate_totp(second.user)
     client.force_login(world.coordinator)

@@ -11,7 +11,7 @@ from buurten.models import Lidmaatschap, PartnerInzet, PartnerType, Rol, Subgebi
 from buurten.services import teams as s
 from signalen.services import instellingen
 from tests import factories as f
-from tests.buurten.teams_world import IN_EAST, INSIDE_WEST, build_world
+from tests.buurten.teams_world import IN_EAST, INSIDE_WEST
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ SETTINGS = {
 # --- settings --------------------------------------------------------------------------------
 
 
-def test_coordinator_sets_the_threshold():
-    world = build_world()
+def test_coordinator_sets_the_threshold(world):
     instellingen.team_instellingen_update(team=world.team, door=world.coordinator, **SETTINGS)
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 7
@@ -36,8 +35,7 @@ def test_coordinator_sets_the_threshold():
 
 
 @pytest.mark.parametrize("drempel", [0, -1, -100])
-def test_threshold_below_one_is_refused_and_nothing_is_written(drempel):
-    world = build_world()
+def test_threshold_below_one_is_refused_and_nothing_is_written(drempel, world):
     with pytest.raises(ValidationError) as exc:
         instellingen.team_instellingen_update(
             team=world.team, door=world.coordinator, **{**SETTINGS, "drempel_huishoudens": drempel}
@@ -58,8 +56,7 @@ def test_threshold_below_one_is_refused_and_nothing_is_written(drempel):
         ("bewaartermijn_maanden", 0, "De bewaartermijn is minstens 1 maand."),
     ],
 )
-def test_other_settings_out_of_range(veld, waarde, bericht):
-    world = build_world()
+def test_other_settings_out_of_range(veld, waarde, bericht, world):
     with pytest.raises(ValidationError) as exc:
         instellingen.team_instellingen_update(
             team=world.team, door=world.coordinator, **{**SETTINGS, veld: waarde}
@@ -69,15 +66,13 @@ def test_other_settings_out_of_range(veld, waarde, bericht):
     assert world.team.drempel_huishoudens == 5
 
 
-def test_database_refuses_a_zero_threshold_too():
-    world = build_world()
+def test_database_refuses_a_zero_threshold_too(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Team.objects.filter(pk=world.team.pk).update(drempel_huishoudens=0)
 
 
 @pytest.mark.parametrize("who", ["teamlid", "other_coordinator"])
-def test_only_this_teams_coordinator_changes_settings(who):
-    world = build_world()
+def test_only_this_teams_coordinator_changes_settings(who, world):
     with pytest.raises(PermissionDenied):
         instellingen.team_instellingen_update(team=world.team, door=getattr(world, who), **SETTINGS)
     world.team.refresh_from_db()
@@ -87,8 +82,7 @@ def test_only_this_teams_coordinator_changes_settings(who):
 # --- shared goal -------------------------------------------------------------------------------
 
 
-def test_goal_and_commitments():
-    world = build_world()
+def test_goal_and_commitments(world):
     politie = world.partners[PartnerType.POLITIE]
     s.team_doel_update(
         team=world.team,
@@ -117,8 +111,7 @@ def test_goal_and_commitments():
     assert PartnerInzet.objects.get(team=world.team, partner=politie).toezegging == ""
 
 
-def test_evaluation_before_start_is_refused():
-    world = build_world()
+def test_evaluation_before_start_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         s.team_doel_update(
             team=world.team,
@@ -134,8 +127,7 @@ def test_evaluation_before_start_is_refused():
     assert world.team.doel == "Samen zorgen voor een schone en veilige buurt."
 
 
-def test_partner_of_another_gemeente_cannot_commit():
-    world = build_world()
+def test_partner_of_another_gemeente_cannot_commit(world):
     vreemd = f.PartnerFactory(gemeente=f.GemeenteFactory(code="GM0363", naam="Amsterdam"))
     with pytest.raises(ValidationError, match="hoort niet bij de gemeente van dit team"):
         s.partnerinzet_update(
@@ -147,8 +139,7 @@ def test_partner_of_another_gemeente_cannot_commit():
 # --- memberships -------------------------------------------------------------------------------
 
 
-def test_second_membership_for_same_person_partner_team_is_refused():
-    world = build_world()
+def test_second_membership_for_same_person_partner_team_is_refused(world):
     seat = world.teamlid_seat
     with pytest.raises(ValidationError) as exc:
         s.lidmaatschap_create(team=world.team, door=world.coordinator, user=seat.user, partner=seat.partner)
@@ -156,15 +147,13 @@ def test_second_membership_for_same_person_partner_team_is_refused():
     assert Lidmaatschap.objects.filter(user=seat.user).count() == 1
 
 
-def test_database_constraint_guards_the_seat():
-    world = build_world()
+def test_database_constraint_guards_the_seat(world):
     seat = world.teamlid_seat
     with pytest.raises(IntegrityError), transaction.atomic():
         Lidmaatschap.objects.create(user=seat.user, team=seat.team, partner=seat.partner)
 
 
-def test_same_person_for_another_partner_is_fine_and_staff_follows_the_role():
-    world = build_world()
+def test_same_person_for_another_partner_is_fine_and_staff_follows_the_role(world):
     person = world.teamlid
     assert not person.is_staff
     seat = s.lidmaatschap_create(
@@ -181,8 +170,7 @@ def test_same_person_for_another_partner_is_fine_and_staff_follows_the_role():
     assert not person.is_staff
 
 
-def test_last_coordinator_cannot_step_down_or_be_removed():
-    world = build_world()
+def test_last_coordinator_cannot_step_down_or_be_removed(world):
     seat = world.coordinator_seat
     with pytest.raises(ValidationError, match="minstens één coördinator"):
         s.lidmaatschap_update_rol(lidmaatschap=seat, door=world.coordinator, rol=Rol.TEAMLID)
@@ -192,8 +180,7 @@ def test_last_coordinator_cannot_step_down_or_be_removed():
     assert seat.rol == Rol.COORDINATOR
 
 
-def test_with_a_second_coordinator_the_first_may_go():
-    world = build_world()
+def test_with_a_second_coordinator_the_first_may_go(world):
     s.lidmaatschap_update_rol(lidmaatschap=world.teamlid_seat, door=world.coordinator, rol=Rol.COORDINATOR)
     s.lidmaatschap_delete(lidmaatschap=world.coordinator_seat, door=world.coordinator)
     assert not Lidmaatschap.objects.filter(pk=world.coordinator_seat.pk).exists()
@@ -201,8 +188,7 @@ def test_with_a_second_coordinator_the_first_may_go():
     assert not world.coordinator.is_staff
 
 
-def test_other_teams_coordinator_cannot_touch_members():
-    world = build_world()
+def test_other_teams_coordinator_cannot_touch_members(world):
     with pytest.raises(PermissionDenied):
         s.lidmaatschap_delete(lidmaatschap=world.teamlid_seat, door=world.other_coordinator)
     with pytest.raises(PermissionDenied):
@@ -212,8 +198,7 @@ def test_other_teams_coordinator_cannot_touch_members():
     assert Lidmaatschap.objects.filter(pk=world.teamlid_seat.pk, rol=Rol.TEAMLID).exists()
 
 
-def test_unknown_role_is_refused():
-    world = build_world()
+def test_unknown_role_is_refused(world):
     with pytest.raises(ValidationError):
         s.lidmaatschap_update_rol(lidmaatschap=world.teamlid_seat, door=world.coordinator, rol="baas")
 
@@ -221,8 +206,7 @@ def test_unknown_role_is_refused():
 # --- subgebieden -------------------------------------------------------------------------------
 
 
-def test_subgebied_inside_its_buurt_is_saved():
-    world = build_world()
+def test_subgebied_inside_its_buurt_is_saved(world):
     sub = s.subgebied_create(
         team=world.team, door=world.coordinator, buurt=world.buurt, naam=" Dorpstraat ", geometrie=INSIDE_WEST
     )
@@ -230,8 +214,7 @@ def test_subgebied_inside_its_buurt_is_saved():
     assert sub.geometrie["type"] == "Polygon"
 
 
-def test_subgebied_as_a_drawn_feature_or_text_is_accepted():
-    world = build_world()
+def test_subgebied_as_a_drawn_feature_or_text_is_accepted(world):
     feature = {"type": "Feature", "properties": {}, "geometry": INSIDE_WEST}
     sub = s.subgebied_create(
         team=world.team, door=world.coordinator, buurt=world.buurt, naam="A", geometrie=feature
@@ -245,8 +228,7 @@ def test_subgebied_as_a_drawn_feature_or_text_is_accepted():
     assert sub.geometrie["type"] == "Polygon"
 
 
-def test_subgebied_outside_its_buurt_is_refused_and_nothing_is_written():
-    world = build_world()
+def test_subgebied_outside_its_buurt_is_refused_and_nothing_is_written(world):
     with pytest.raises(ValidationError) as exc:
         s.subgebied_create(
             team=world.team, door=world.coordinator, buurt=world.buurt, naam="Buiten", geometrie=IN_EAST
@@ -255,8 +237,7 @@ def test_subgebied_outside_its_buurt_is_refused_and_nothing_is_written():
     assert not Subgebied.objects.filter(naam="Buiten").exists()
 
 
-def test_moving_a_subgebied_outside_is_refused():
-    world = build_world()
+def test_moving_a_subgebied_outside_is_refused(world):
     with pytest.raises(ValidationError, match="buiten de buurt"):
         s.subgebied_update(
             subgebied=world.subgebied,
@@ -293,8 +274,7 @@ def test_moving_a_subgebied_outside_is_refused():
         ),
     ],
 )
-def test_bad_polygons_are_refused(geometrie, bericht):
-    world = build_world()
+def test_bad_polygons_are_refused(geometrie, bericht, world):
     with pytest.raises(ValidationError) as exc:
         s.subgebied_create(
             team=world.team, door=world.coordinator, buurt=world.buurt, naam="X", geometrie=geometrie
@@ -303,15 +283,13 @@ def test_bad_polygons_are_refused(geometrie, bericht):
     assert not Subgebied.objects.filter(naam="X").exists()
 
 
-def test_subgebied_in_a_buurt_of_another_team_is_refused():
-    world = build_world()
+def test_subgebied_in_a_buurt_of_another_team_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         s.subgebied_create(team=world.team, door=world.coordinator, buurt=world.other_buurt, naam="Molenweg")
     assert exc.value.message_dict["buurt"] == ["Buurt Oostbuurt hoort niet bij dit team."]
 
 
-def test_subgebied_needs_a_name_and_a_unique_one():
-    world = build_world()
+def test_subgebied_needs_a_name_and_a_unique_one(world):
     with pytest.raises(ValidationError) as exc:
         s.subgebied_create(team=world.team, door=world.coordinator, buurt=world.buurt, naam="  ")
     assert "naam" in exc.value.message_dict
@@ -319,21 +297,19 @@ def test_subgebied_needs_a_name_and_a_unique_one():
         s.subgebied_create(team=world.team, door=world.coordinator, buurt=world.buurt, naam="kerkstraat")
 
 
-def test_subgebied_of_another_team_cannot_be_deleted_by_me():
-    world = build_world()
+def test_subgebied_of_another_team_cannot_be_deleted_by_me(world):
     with pytest.raises(PermissionDenied):
         s.subgebied_delete(subgebied=world.other_subgebied, door=world.coordinator)
     s.subgebied_delete(subgebied=world.subgebied, door=world.coordinator)
     assert list(Subgebied.objects.values_list("naam", flat=True)) == ["Molenweg"]
 
 
-def test_lowering_the_threshold_recounts_the_teams_open_signals(django_capture_on_commit_callbacks):
+def test_lowering_the_threshold_recounts_the_teams_open_signals(django_capture_on_commit_callbacks, world):
     """A signal with 3 households is below 5; once the coordinator lowers the threshold to 3,
     its open signals are marked and a tally is queued after commit, which moves it on."""
     from signalen.models import Status
     from signalen.services.tally import signalen_tally
 
-    world = build_world()
     signaal = f.SignaalFactory(team=world.team, status=Status.DRAAGVLAK_GEZOCHT)
     for _ in range(3):
         f.SteunbetuigingFactory(signaal=signaal)
@@ -349,10 +325,9 @@ def test_lowering_the_threshold_recounts_the_teams_open_signals(django_capture_o
     assert signaal.status == Status.DRAAGVLAK_BEREIKT
 
 
-def test_changing_only_the_retention_does_not_recount():
+def test_changing_only_the_retention_does_not_recount(world):
     from signalen.models import Signaal
 
-    world = build_world()
     f.SignaalFactory(team=world.team)
     instellingen.team_instellingen_update(
         team=world.team,

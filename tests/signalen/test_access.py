@@ -14,14 +14,15 @@ from signalen.selectors import (
     steun_list_for_signaal,
 )
 from tests import factories as f
-from tests.buurten.teams_world import ROLES, build_world
+from tests.buurten.teams_world import ROLES
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    w = build_world()
+@pytest.fixture(scope="module")
+def world_once(world_once):
+    """The two-team world with three signals, built once for this module."""
+    w = world_once
     w.open = f.SignaalFactory(team=w.team, buurt=w.buurt, titel="Zwerfvuil op het plein")
     w.geheim = f.SignaalFactory(
         team=w.team, buurt=w.buurt, titel="Overlast door buurman", over_persoon=True, vertrouwelijk=True
