@@ -28,7 +28,7 @@ def shot(page, name):
 
 
 @pytest.fixture
-def world(db):
+def journey(db):
     gemeente = f.GemeenteFactory()
     buurt = f.BuurtFactory(wijk__gemeente=gemeente, naam="Malberg-Oost")
     team = f.TeamFactory(naam="VBT Malberg", gemeente=gemeente, buurten=[buurt], drempel_huishoudens=5)
@@ -48,7 +48,7 @@ def log_in(page):
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 
-def test_phone_journey_from_walk_to_draagvlak_bereikt(page, world):
+def test_phone_journey_from_walk_to_draagvlak_bereikt(page, journey):
     # Log in through the real form.
     log_in(page)
 
@@ -100,7 +100,7 @@ def test_phone_journey_from_walk_to_draagvlak_bereikt(page, world):
     expect(page.get_by_role("status").filter(has_text="is opgeslagen")).to_be_visible()
     page.get_by_role("link", name="Zwerfvuil bij de speeltuin").click()
     signaal = Signaal.objects.get()
-    assert (signaal.lat, signaal.lon, signaal.buurt) == (50.8501, 5.6902, world["buurt"])
+    assert (signaal.lat, signaal.lon, signaal.buurt) == (50.8501, 5.6902, journey["buurt"])
     assert signaal.wijkronde is not None and not signaal.vertrouwelijk
     expect(page.get_by_text("Nog 5 huishoudens nodig.")).to_be_visible()
 
@@ -139,9 +139,9 @@ def test_phone_journey_from_walk_to_draagvlak_bereikt(page, world):
     shot(page, "4-kaart")
 
 
-def test_nearby_open_signal_is_offered_instead_of_a_new_one(page, world):
-    zwerfvuil = world["team"].gemeente.themas.get(naam="zwerfvuil")
-    bestaand = f.SignaalFactory(team=world["team"], thema=zwerfvuil, titel="Vuilniszakken bij de flat")
+def test_nearby_open_signal_is_offered_instead_of_a_new_one(page, journey):
+    zwerfvuil = journey["team"].gemeente.themas.get(naam="zwerfvuil")
+    bestaand = f.SignaalFactory(team=journey["team"], thema=zwerfvuil, titel="Vuilniszakken bij de flat")
     log_in(page)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Nieuw signaal").click()
     page.get_by_label("Korte titel").fill("Afval naast de container")
@@ -167,7 +167,7 @@ def test_nearby_open_signal_is_offered_instead_of_a_new_one(page, world):
     assert Signaal.objects.count() == 1
 
 
-def test_place_the_point_by_keyboard_and_by_my_location(page, world):
+def test_place_the_point_by_keyboard_and_by_my_location(page, journey):
     log_in(page)
     page.goto("/signalen/nieuw/")
     lat = page.get_by_label("Breedtegraad")
@@ -189,7 +189,7 @@ def test_place_the_point_by_keyboard_and_by_my_location(page, world):
     expect(page.get_by_text("Deze plek ligt in buurt Malberg-Oost.")).to_be_visible()
 
 
-def test_tap_on_a_touch_screen_places_the_point(browser, live_server, world):
+def test_tap_on_a_touch_screen_places_the_point(browser, live_server, journey):
     context = browser.new_context(
         viewport={"width": 375, "height": 740},
         locale="nl-NL",

@@ -9,8 +9,6 @@ from django.urls import reverse
 from signalen.models import Status
 from tests import factories as f
 
-from .ui import *  # noqa: F403
-
 URL = reverse("signalen:csv")
 
 
@@ -24,7 +22,7 @@ def rows(response):
 
 
 @pytest.fixture
-def signaal(team, thema, lid):
+def signaal(team, thema, teamlid):
     sub = f.SubgebiedFactory(team=team, naam="Pastoor Moorsstraat")
     s = f.SignaalFactory(
         team=team,
@@ -37,14 +35,14 @@ def signaal(team, thema, lid):
         steun_huishoudens=3,
         steun_anoniem=2,
         steun_totaal=4,
-        created_by=lid,
+        created_by=teamlid,
     )
     f.SteunbetuigingFactory(signaal=s, email="bewoner@example.nl", email_toestemming=True)
     return s
 
 
-def test_columns_and_values(lid_client, lid, signaal):
-    header, row = rows(lid_client.get(URL))
+def test_columns_and_values(teamlid_client, teamlid, signaal):
+    header, row = rows(teamlid_client.get(URL))
     assert header == [
         "id",
         "titel",
@@ -73,31 +71,31 @@ def test_columns_and_values(lid_client, lid, signaal):
     assert (record["steun_huishoudens"], record["steun_anoniem"], record["steun_totaal"]) == ("3", "2", "4")
 
 
-def test_no_hashes_emails_or_names(lid_client, lid, signaal):
-    body = b"".join(lid_client.get(URL).streaming_content).decode()
+def test_no_hashes_emails_or_names(teamlid_client, teamlid, signaal):
+    body = b"".join(teamlid_client.get(URL).streaming_content).decode()
     steun = signaal.steunbetuigingen.get()
     assert steun.huishouden_hash not in body
     assert "bewoner@example.nl" not in body and "@" not in body
-    assert lid.last_name not in body and lid.email not in body
+    assert teamlid.last_name not in body and teamlid.email not in body
 
 
-def test_export_follows_the_filters_and_the_access_rule(lid_client, team, thema, signaal, ander_team):
+def test_export_follows_the_filters_and_the_access_rule(teamlid_client, team, thema, signaal, ander_team):
     f.SignaalFactory(team=team, thema=thema, titel="Nieuw ding", status=Status.NIEUW)
     f.SignaalFactory(team=ander_team, titel="Van een ander team")
-    all_rows = rows(lid_client.get(URL))[1:]
+    all_rows = rows(teamlid_client.get(URL))[1:]
     assert {r[1] for r in all_rows} == {"Zwerfvuil, bij de ‘glasbak’", "Nieuw ding"}
-    filtered = rows(lid_client.get(URL, {"status": "nieuw"}))[1:]
+    filtered = rows(teamlid_client.get(URL, {"status": "nieuw"}))[1:]
     assert [r[1] for r in filtered] == ["Nieuw ding"]
 
 
-def test_formula_in_a_title_is_neutralised(lid_client, team, thema):
+def test_formula_in_a_title_is_neutralised(teamlid_client, team, thema):
     f.SignaalFactory(team=team, thema=thema, titel='=HYPERLINK("http://evil.example")')
-    row = rows(lid_client.get(URL))[1]
+    row = rows(teamlid_client.get(URL))[1]
     assert row[1] == '\'=HYPERLINK("http://evil.example")'
 
 
-def test_export_query_count_does_not_grow(client, lid, team, thema, django_assert_max_num_queries):
-    client.force_login(lid)
+def test_export_query_count_does_not_grow(client, teamlid, team, thema, django_assert_max_num_queries):
+    client.force_login(teamlid)
     f.SignaalFactory.create_batch(2, team=team, thema=thema)
     with django_assert_max_num_queries(10) as few:
         b"".join(client.get(URL).streaming_content)

@@ -9,7 +9,6 @@ from signalen.forms import MAX_FOTOS, FotoForm, SignaalFilterForm, SignaalForm
 from signalen.models import Thema
 from tests import factories as f
 
-from .ui import *  # noqa: F403
 from .ui import jpeg_upload
 
 

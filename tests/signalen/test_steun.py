@@ -17,19 +17,14 @@ HUISNUMMER = "Vul een huisnummer in, eventueel met toevoeging, zoals 12 of 12a."
 
 
 @pytest.fixture
-def lid():
-    return f.LidmaatschapFactory()
+def signaal(team):
+    return f.SignaalFactory(team=team)
 
 
-@pytest.fixture
-def signaal(lid):
-    return f.SignaalFactory(team=lid.team)
-
-
-def _register(signaal, lid, **kwargs):
+def _register(signaal, lidmaatschap, **kwargs):
     data = {
         "signaal": signaal,
-        "door": lid.user,
+        "door": lidmaatschap.user,
         "kanaal": Kanaal.HUISBEZOEK,
         "datum": timezone.localdate(),
         "postcode": "6221 AB",
@@ -70,9 +65,9 @@ def test_the_hash_is_keyed(settings):
 
 
 @pytest.mark.parametrize("postcode", ["", "6221", "0221 AB", "6221 A", "62211AB", "AB 6221", "6221-AB"])
-def test_malformed_postcode_writes_nothing(lid, signaal, postcode):
+def test_malformed_postcode_writes_nothing(lidmaatschap, signaal, postcode):
     with pytest.raises(ValidationError) as exc:
-        _register(signaal, lid, postcode=postcode)
+        _register(signaal, lidmaatschap, postcode=postcode)
     assert exc.value.message_dict == {"postcode": [POSTCODE]}
     assert Steunbetuiging.objects.count() == 0
     signaal.refresh_from_db()
@@ -80,27 +75,29 @@ def test_malformed_postcode_writes_nothing(lid, signaal, postcode):
 
 
 @pytest.mark.parametrize("huisnummer", ["", "a", "0", "12/3", "12--3", "12 a b", "123456", "twaalf"])
-def test_bad_huisnummer_writes_nothing(lid, signaal, huisnummer):
+def test_bad_huisnummer_writes_nothing(lidmaatschap, signaal, huisnummer):
     with pytest.raises(ValidationError) as exc:
-        _register(signaal, lid, huisnummer=huisnummer)
+        _register(signaal, lidmaatschap, huisnummer=huisnummer)
     assert exc.value.message_dict == {"huisnummer": [HUISNUMMER]}
     assert Steunbetuiging.objects.count() == 0
 
 
-def test_both_address_fields_wrong_gives_both_messages(lid, signaal):
+def test_both_address_fields_wrong_gives_both_messages(lidmaatschap, signaal):
     with pytest.raises(ValidationError) as exc:
-        _register(signaal, lid, postcode="x", huisnummer="y")
+        _register(signaal, lidmaatschap, postcode="x", huisnummer="y")
     assert exc.value.message_dict == {"postcode": [POSTCODE], "huisnummer": [HUISNUMMER]}
 
 
 # Registering
 
 
-def test_register_stores_only_the_hash_and_queues_the_tally(lid, signaal, django_capture_on_commit_callbacks):
+def test_register_stores_only_the_hash_and_queues_the_tally(
+    lidmaatschap, signaal, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
-        steun = _register(signaal, lid, postcode="6221ab", huisnummer="12a")
+        steun = _register(signaal, lidmaatschap, postcode="6221ab", huisnummer="12a")
     assert steun.huishouden_hash == huishouden_hash(postcode="6221 AB", huisnummer="12A")
-    assert steun.aantal_anoniem == 0 and steun.created_by == lid.user
+    assert steun.aantal_anoniem == 0 and steun.created_by == lidmaatschap.user
     stored = " ".join(str(v) for v in Steunbetuiging.objects.values().get().values())
     assert "6221" not in stored
     signaal.refresh_from_db()
@@ -108,56 +105,56 @@ def test_register_stores_only_the_hash_and_queues_the_tally(lid, signaal, django
     assert len(callbacks) == 1
 
 
-def test_a_household_already_supporting_says_so_and_writes_nothing(lid, signaal):
-    _register(signaal, lid, kanaal=Kanaal.STRAATGESPREK)
+def test_a_household_already_supporting_says_so_and_writes_nothing(lidmaatschap, signaal):
+    _register(signaal, lidmaatschap, kanaal=Kanaal.STRAATGESPREK)
     for kanaal in (Kanaal.STRAATGESPREK, Kanaal.VRAGENLIJST):  # whatever the channel
         with pytest.raises(ValidationError) as exc:
-            _register(signaal, lid, kanaal=kanaal, postcode="6221ab", huisnummer=" 12 ")
+            _register(signaal, lidmaatschap, kanaal=kanaal, postcode="6221ab", huisnummer=" 12 ")
         assert exc.value.messages == ["Dit huishouden steunt dit signaal al."]
     assert Steunbetuiging.objects.count() == 1
 
 
-def test_a_household_may_support_again_after_withdrawing(lid, signaal):
-    steun_withdraw(steunbetuiging=_register(signaal, lid), door=lid.user)
-    _register(signaal, lid)
+def test_a_household_may_support_again_after_withdrawing(lidmaatschap, signaal):
+    steun_withdraw(steunbetuiging=_register(signaal, lidmaatschap), door=lidmaatschap.user)
+    _register(signaal, lidmaatschap)
     assert Steunbetuiging.objects.filter(ingetrokken_at__isnull=True).count() == 1
 
 
-def test_the_same_household_supports_two_signals(lid, signaal):
-    _register(signaal, lid)
-    _register(f.SignaalFactory(team=lid.team), lid)
+def test_the_same_household_supports_two_signals(lidmaatschap, signaal):
+    _register(signaal, lidmaatschap)
+    _register(f.SignaalFactory(team=lidmaatschap.team), lidmaatschap)
     assert Steunbetuiging.objects.count() == 2
 
 
-def test_email_only_with_consent(lid, signaal):
+def test_email_only_with_consent(lidmaatschap, signaal):
     with pytest.raises(ValidationError) as exc:
-        _register(signaal, lid, email="bewoner@example.nl", email_toestemming=False)
+        _register(signaal, lidmaatschap, email="bewoner@example.nl", email_toestemming=False)
     assert "toestemming" in exc.value.message_dict["email_toestemming"][0]
     assert Steunbetuiging.objects.count() == 0
-    steun = _register(signaal, lid, email="bewoner@example.nl", email_toestemming=True)
+    steun = _register(signaal, lidmaatschap, email="bewoner@example.nl", email_toestemming=True)
     assert steun.email == "bewoner@example.nl" and steun.email_toestemming
 
 
-def test_consent_without_email_is_not_stored(lid, signaal):
-    steun = _register(signaal, lid, email="", email_toestemming=True)
+def test_consent_without_email_is_not_stored(lidmaatschap, signaal):
+    steun = _register(signaal, lidmaatschap, email="", email_toestemming=True)
     assert not steun.email_toestemming
 
 
-def test_a_date_in_the_future_is_refused(lid, signaal):
+def test_a_date_in_the_future_is_refused(lidmaatschap, signaal):
     with pytest.raises(ValidationError) as exc:
-        _register(signaal, lid, datum=timezone.localdate() + dt.timedelta(days=1))
+        _register(signaal, lidmaatschap, datum=timezone.localdate() + dt.timedelta(days=1))
     assert exc.value.message_dict == {"datum": ["De datum kan niet in de toekomst liggen."]}
     assert Steunbetuiging.objects.count() == 0
 
 
 @pytest.mark.parametrize("status", [Status.AFGEROND, Status.AFGEWEZEN])
-def test_no_support_on_a_closed_signal(lid, status):
-    signaal = f.SignaalFactory(team=lid.team, status=status)
+def test_no_support_on_a_closed_signal(lidmaatschap, status):
+    signaal = f.SignaalFactory(team=lidmaatschap.team, status=status)
     with pytest.raises(ValidationError, match="er kan geen steun meer bij"):
-        _register(signaal, lid)
+        _register(signaal, lidmaatschap)
     with pytest.raises(ValidationError, match="er kan geen steun meer bij"):
         steun_register_anoniem(
-            signaal=signaal, door=lid.user, kanaal=Kanaal.BUURTBIJEENKOMST, datum=None, aantal=3
+            signaal=signaal, door=lidmaatschap.user, kanaal=Kanaal.BUURTBIJEENKOMST, datum=None, aantal=3
         )
     assert Steunbetuiging.objects.count() == 0
 
@@ -179,20 +176,24 @@ def test_only_team_members_register_support(signaal):
 # Anonymous support
 
 
-def test_anonymous_support(lid, signaal):
+def test_anonymous_support(lidmaatschap, signaal):
     steun = steun_register_anoniem(
-        signaal=signaal, door=lid.user, kanaal=Kanaal.BUURTBIJEENKOMST, datum=timezone.localdate(), aantal=23
+        signaal=signaal,
+        door=lidmaatschap.user,
+        kanaal=Kanaal.BUURTBIJEENKOMST,
+        datum=timezone.localdate(),
+        aantal=23,
     )
     assert (steun.aantal_anoniem, steun.huishouden_hash) == (23, None)
     assert Signaal.objects.get(pk=signaal.pk).steun_herberekenen
 
 
 @pytest.mark.parametrize("aantal", [0, -3, "veel", None])
-def test_anonymous_support_needs_at_least_one(lid, signaal, aantal):
+def test_anonymous_support_needs_at_least_one(lidmaatschap, signaal, aantal):
     with pytest.raises(ValidationError) as exc:
         steun_register_anoniem(
             signaal=signaal,
-            door=lid.user,
+            door=lidmaatschap.user,
             kanaal=Kanaal.BUURTBIJEENKOMST,
             datum=timezone.localdate(),
             aantal=aantal,
@@ -204,21 +205,21 @@ def test_anonymous_support_needs_at_least_one(lid, signaal, aantal):
 # Withdrawal
 
 
-def test_withdraw(lid, signaal, django_capture_on_commit_callbacks):
-    steun = _register(signaal, lid)
+def test_withdraw(lidmaatschap, signaal, django_capture_on_commit_callbacks):
+    steun = _register(signaal, lidmaatschap)
     Signaal.objects.filter(pk=signaal.pk).update(steun_herberekenen=False)
     with django_capture_on_commit_callbacks() as callbacks:
-        steun_withdraw(steunbetuiging=steun, door=lid.user)
+        steun_withdraw(steunbetuiging=steun, door=lidmaatschap.user)
     steun.refresh_from_db()
-    assert steun.ingetrokken_at is not None and steun.ingetrokken_door == lid.user
+    assert steun.ingetrokken_at is not None and steun.ingetrokken_door == lidmaatschap.user
     assert Signaal.objects.get(pk=signaal.pk).steun_herberekenen
     assert len(callbacks) == 1
     with pytest.raises(ValidationError, match="al ingetrokken"):
-        steun_withdraw(steunbetuiging=steun, door=lid.user)
+        steun_withdraw(steunbetuiging=steun, door=lidmaatschap.user)
 
 
-def test_only_team_members_withdraw(lid, signaal):
-    steun = _register(signaal, lid)
+def test_only_team_members_withdraw(lidmaatschap, signaal):
+    steun = _register(signaal, lidmaatschap)
     with pytest.raises(PermissionDenied):
         steun_withdraw(steunbetuiging=steun, door=f.LidmaatschapFactory().user)
     steun.refresh_from_db()

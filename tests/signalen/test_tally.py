@@ -28,17 +28,9 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team():
-    team = f.TeamFactory(drempel_huishoudens=5, anoniem_gewicht=Decimal("0.5"), steun_venster_maanden=12)
-    f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__email="coordinator@example.nl")
-    f.LidmaatschapFactory(team=team, rol=Rol.TEAMLID, user__email="teamlid@example.nl")
-    return team
-
-
-@pytest.fixture
-def lid(team):
-    return f.LidmaatschapFactory(team=team, rol=Rol.TEAMLID)
+@pytest.fixture(autouse=True)
+def _team_has_a_coordinator(coordinator):
+    """The team (threshold 5, weight 0.5, 12 months) has a coördinator, who gets the tally's mail."""
 
 
 @pytest.fixture
@@ -46,11 +38,11 @@ def signaal(team):
     return f.SignaalFactory(team=team, titel="Hangjongeren bij het winkelcentrum")
 
 
-def _households(signaal, lid, n, *, start=1, kanaal=Kanaal.HUISBEZOEK, datum=None):
+def _households(signaal, lidmaatschap, n, *, start=1, kanaal=Kanaal.HUISBEZOEK, datum=None):
     return [
         steun_register(
             signaal=signaal,
-            door=lid.user,
+            door=lidmaatschap.user,
             kanaal=kanaal,
             datum=datum or timezone.localdate(),
             postcode="6221 AB",
@@ -70,8 +62,8 @@ def _reload(signaal):
     return Signaal.objects.get(pk=signaal.pk)
 
 
-def test_first_support_moves_a_new_signal_to_draagvlak_gezocht(signaal, lid, mailoutbox):
-    _households(signaal, lid, 1)
+def test_first_support_moves_a_new_signal_to_draagvlak_gezocht(signaal, lidmaatschap, mailoutbox):
+    _households(signaal, lidmaatschap, 1)
     result = _tally()
     s = _reload(signaal)
     assert (s.status, s.steun_huishoudens, s.steun_anoniem, s.steun_totaal) == (
@@ -91,11 +83,11 @@ def test_a_signal_without_support_stays_new(signaal):
     assert _reload(signaal).status == Status.NIEUW
 
 
-def test_threshold_reached_notifies_the_coordinators_once(signaal, lid, mailoutbox):
-    _households(signaal, lid, 4)
+def test_threshold_reached_notifies_the_coordinators_once(signaal, lidmaatschap, mailoutbox):
+    _households(signaal, lidmaatschap, 4)
     _tally()
     assert _reload(signaal).status == Status.DRAAGVLAK_GEZOCHT
-    _households(signaal, lid, 1, start=5)
+    _households(signaal, lidmaatschap, 1, start=5)
     result = _tally()
     s = _reload(signaal)
     assert s.status == Status.DRAAGVLAK_BEREIKT and s.steun_totaal == 5
@@ -111,7 +103,7 @@ def test_threshold_reached_notifies_the_coordinators_once(signaal, lid, mailoutb
         (Status.DRAAGVLAK_GEZOCHT, Status.DRAAGVLAK_BEREIKT, None),
     ]
     # More support and more runs: no second e-mail for the same crossing.
-    _households(signaal, lid, 2, start=6)
+    _households(signaal, lidmaatschap, 2, start=6)
     _tally()
     Signaal.objects.filter(pk=signaal.pk).update(steun_herberekenen=True)
     _tally()
@@ -120,39 +112,39 @@ def test_threshold_reached_notifies_the_coordinators_once(signaal, lid, mailoutb
 
 
 def test_falling_below_before_triage_moves_back_and_a_new_crossing_is_announced_again(
-    signaal, lid, mailoutbox
+    signaal, lidmaatschap, mailoutbox
 ):
-    steunen = _households(signaal, lid, 5)
+    steunen = _households(signaal, lidmaatschap, 5)
     _tally()
     assert _reload(signaal).status == Status.DRAAGVLAK_BEREIKT
-    steun_withdraw(steunbetuiging=steunen[0], door=lid.user)
+    steun_withdraw(steunbetuiging=steunen[0], door=lidmaatschap.user)
     result = _tally()
     s = _reload(signaal)
     assert (s.status, s.steun_huishoudens, s.draagvlak_gemeld_at) == (Status.DRAAGVLAK_GEZOCHT, 4, None)
     assert result.teruggevallen == 1
     assert len(mailoutbox) == 1
-    _households(signaal, lid, 1, start=10)
+    _households(signaal, lidmaatschap, 1, start=10)
     _tally()
     assert _reload(signaal).status == Status.DRAAGVLAK_BEREIKT
     assert len(mailoutbox) == 2
 
 
-def test_after_triage_the_counts_follow_but_the_status_does_not(signaal, lid, team):
-    steunen = _households(signaal, lid, 5)
+def test_after_triage_the_counts_follow_but_the_status_does_not(signaal, lidmaatschap, team):
+    steunen = _households(signaal, lidmaatschap, 5)
     _tally()
     coordinator = team.lidmaatschappen.get(rol=Rol.COORDINATOR).user
     signaal_triage(signaal=_reload(signaal), uitkomst=TriageUitkomst.INTEGRAAL, door=coordinator)
     for steun in steunen[:3]:
-        steun_withdraw(steunbetuiging=steun, door=lid.user)
+        steun_withdraw(steunbetuiging=steun, door=lidmaatschap.user)
     _tally()
     s = _reload(signaal)
     assert (s.status, s.steun_huishoudens) == (Status.GETRIEERD, 2)
 
 
-def test_a_household_counts_once_across_channels(signaal, lid):
-    _households(signaal, lid, 1, kanaal=Kanaal.STRAATGESPREK)
+def test_a_household_counts_once_across_channels(signaal, lidmaatschap):
+    _households(signaal, lidmaatschap, 1, kanaal=Kanaal.STRAATGESPREK)
     with pytest.raises(ValidationError):
-        _households(signaal, lid, 1, kanaal=Kanaal.VRAGENLIJST)
+        _households(signaal, lidmaatschap, 1, kanaal=Kanaal.VRAGENLIJST)
     # A withdrawn support of the same household next to an active one counts once too.
     f.SteunbetuigingFactory(
         signaal=signaal,
@@ -173,14 +165,14 @@ def test_a_household_counts_once_across_channels(signaal, lid):
         ("1", "7.00", Status.DRAAGVLAK_BEREIKT),
     ],
 )
-def test_anonymous_support_counts_at_the_teams_weight(team, signaal, lid, gewicht, totaal, status):
+def test_anonymous_support_counts_at_the_teams_weight(team, signaal, lidmaatschap, gewicht, totaal, status):
     team.anoniem_gewicht = Decimal(gewicht)
     team.save()
-    _households(signaal, lid, 3)
+    _households(signaal, lidmaatschap, 3)
     for aantal in (1, 3):
         steun_register_anoniem(
             signaal=signaal,
-            door=lid.user,
+            door=lidmaatschap.user,
             kanaal=Kanaal.BUURTBIJEENKOMST,
             datum=timezone.localdate(),
             aantal=aantal,
@@ -190,9 +182,13 @@ def test_anonymous_support_counts_at_the_teams_weight(team, signaal, lid, gewich
     assert (s.steun_huishoudens, s.steun_anoniem, s.steun_totaal, s.status) == (3, 4, Decimal(totaal), status)
 
 
-def test_a_crowd_alone_can_reach_the_threshold(signaal, lid):
+def test_a_crowd_alone_can_reach_the_threshold(signaal, lidmaatschap):
     steun_register_anoniem(
-        signaal=signaal, door=lid.user, kanaal=Kanaal.BUURTBIJEENKOMST, datum=timezone.localdate(), aantal=23
+        signaal=signaal,
+        door=lidmaatschap.user,
+        kanaal=Kanaal.BUURTBIJEENKOMST,
+        datum=timezone.localdate(),
+        aantal=23,
     )
     _tally()
     s = _reload(signaal)
@@ -200,29 +196,30 @@ def test_a_crowd_alone_can_reach_the_threshold(signaal, lid):
     assert [w.van for w in s.statuswijzigingen.all()] == [Status.NIEUW]
 
 
-def test_the_teams_threshold_applies(team, signaal, lid):
+def test_the_teams_threshold_applies(team, signaal, lidmaatschap):
     team.drempel_huishoudens = 2
     team.save()
-    _households(signaal, lid, 2)
+    _households(signaal, lidmaatschap, 2)
     _tally()
     assert _reload(signaal).status == Status.DRAAGVLAK_BEREIKT
 
 
-def test_support_older_than_the_window_does_not_count(signaal, lid):
+def test_support_older_than_the_window_does_not_count(signaal, lidmaatschap):
     today = timezone.localdate()
-    _households(signaal, lid, 4)
-    _households(signaal, lid, 1, start=5, datum=today - relativedelta(months=12))  # exactly a year: expired
-    _households(signaal, lid, 1, start=6, datum=today - relativedelta(months=13))
+    _households(signaal, lidmaatschap, 4)
+    # exactly a year: expired
+    _households(signaal, lidmaatschap, 1, start=5, datum=today - relativedelta(months=12))
+    _households(signaal, lidmaatschap, 1, start=6, datum=today - relativedelta(months=13))
     _tally()
     s = _reload(signaal)
     assert (s.steun_huishoudens, s.status) == (4, Status.DRAAGVLAK_GEZOCHT)
 
 
-def test_a_signal_whose_support_expires_drops_back(signaal, lid, mailoutbox):
+def test_a_signal_whose_support_expires_drops_back(signaal, lidmaatschap, mailoutbox):
     today = timezone.localdate()
     oud = today - relativedelta(months=11)
-    _households(signaal, lid, 1, datum=oud)
-    _households(signaal, lid, 4, start=2, datum=today - relativedelta(months=2))
+    _households(signaal, lidmaatschap, 1, datum=oud)
+    _households(signaal, lidmaatschap, 4, start=2, datum=today - relativedelta(months=2))
     _tally()
     s = _reload(signaal)
     assert s.status == Status.DRAAGVLAK_BEREIKT
@@ -256,10 +253,10 @@ def test_expiry_and_cutoff_agree(datum, maanden, verloopt):
     assert not datum > steun_cutoff(today=verloopt, maanden=maanden)  # and no longer on the day
 
 
-def test_batches_and_ids(team, lid):
+def test_batches_and_ids(team, lidmaatschap):
     signalen = [f.SignaalFactory(team=team) for _ in range(5)]
     for s in signalen:
-        _households(s, lid, 1)
+        _households(s, lidmaatschap, 1)
     result = _tally(signaal_ids=[signalen[0].pk, signalen[3].pk])
     assert result.verwerkt == 2
     assert Signaal.objects.filter(steun_herberekenen=True).count() == 3
@@ -268,8 +265,8 @@ def test_batches_and_ids(team, lid):
     assert set(Signaal.objects.values_list("status", flat=True)) == {Status.DRAAGVLAK_GEZOCHT}
 
 
-def test_recount_a_whole_team_after_its_threshold_changed(team, signaal, lid):
-    _households(signaal, lid, 3)
+def test_recount_a_whole_team_after_its_threshold_changed(team, signaal, lidmaatschap):
+    _households(signaal, lidmaatschap, 3)
     _tally()
     team.drempel_huishoudens = 3
     team.save()
@@ -278,17 +275,17 @@ def test_recount_a_whole_team_after_its_threshold_changed(team, signaal, lid):
     assert _reload(signaal).status == Status.DRAAGVLAK_BEREIKT
 
 
-def test_the_email_names_a_confidential_signal_without_its_title(team, lid, mailoutbox):
+def test_the_email_names_a_confidential_signal_without_its_title(team, lidmaatschap, mailoutbox):
     geheim = f.SignaalFactory(team=team, titel="Drugs in nummer 7", vertrouwelijk=True)
-    _households(geheim, lid, 5)
+    _households(geheim, lidmaatschap, 5)
     _tally()
     assert "Drugs in nummer 7" not in mailoutbox[0].body
     assert "Een vertrouwelijk signaal" in mailoutbox[0].body
 
 
-def test_one_email_per_team_per_run(team, lid, mailoutbox):
+def test_one_email_per_team_per_run(team, lidmaatschap, mailoutbox):
     for _ in range(2):
-        _households(f.SignaalFactory(team=team), lid, 5)
+        _households(f.SignaalFactory(team=team), lidmaatschap, 5)
     _tally()
     assert len(mailoutbox) == 1
     assert "Draagvlak bereikt voor 2 signalen" in mailoutbox[0].subject
@@ -304,16 +301,16 @@ def wait_for(condition, timeout=30.0):
     return True
 
 
-def test_register_queues_the_tally_after_commit(celery_worker, team, lid, mailoutbox):
+def test_register_queues_the_tally_after_commit(celery_worker, team, lidmaatschap, mailoutbox):
     signaal = f.SignaalFactory(team=team)
-    _households(signaal, lid, 5)  # each commits and queues the tally (a real worker with Redis)
+    _households(signaal, lidmaatschap, 5)  # each commits and queues the tally (a real worker with Redis)
     assert wait_for(lambda: _reload(signaal).status == Status.DRAAGVLAK_BEREIKT)
     assert wait_for(lambda: not _reload(signaal).steun_herberekenen)
     assert wait_for(lambda: len(mailoutbox) == 1)
 
 
-def test_management_command(signaal, lid):
-    _households(signaal, lid, 5)
+def test_management_command(signaal, lidmaatschap):
+    _households(signaal, lidmaatschap, 5)
     out = io.StringIO()
     call_command("tally_support", stdout=out)
     assert out.getvalue().strip() == (

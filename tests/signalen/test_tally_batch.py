@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from buurten.models import Rol
 from signalen.models import Signaal, Status, StatusWijziging, Steunbetuiging, TriageUitkomst
 from signalen.services import signalen_tally
 from signalen.services.tally import _array
@@ -18,11 +17,9 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team():
-    team = f.TeamFactory(drempel_huishoudens=5, anoniem_gewicht=Decimal("0.5"), steun_venster_maanden=12)
-    f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__email="coordinator@example.nl")
-    return team
+@pytest.fixture(autouse=True)
+def _team_has_a_coordinator(coordinator):
+    """The team (threshold 5, weight 0.5, 12 months) has a coördinator, who gets the tally's mail."""
 
 
 def _signals(team, households: list[int]) -> list[Signaal]:

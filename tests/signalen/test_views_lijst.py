@@ -11,8 +11,6 @@ from buurten.models import Rol
 from signalen.models import Kanaal, Signaal, Status, Wijkronde
 from tests import factories as f
 
-from .ui import *  # noqa: F403
-
 LIJST = reverse("signalen:lijst")
 KAART = reverse("signalen:kaart")
 
@@ -47,8 +45,8 @@ def titels(response):
     }
 
 
-def test_list_shows_only_my_teams_signals(lid_client, signalen):
-    response = lid_client.get(LIJST)
+def test_list_shows_only_my_teams_signals(teamlid_client, signalen):
+    response = teamlid_client.get(LIJST)
     assert response.status_code == 200
     assert titels(response) == {"Oud zwerfvuil", "Lamp kapot", "Vuil bij de glasbak"}
     assert "3 signalen gevonden." in response.content.decode()
@@ -68,28 +66,28 @@ def test_list_shows_only_my_teams_signals(lid_client, signalen):
         (lambda s: {"tot": (timezone.localdate() - dt.timedelta(days=30)).isoformat()}, {"Oud zwerfvuil"}),
     ],
 )
-def test_filters(lid_client, signalen, params, expected):
-    assert titels(lid_client.get(LIJST, params(signalen))) == expected
+def test_filters(teamlid_client, signalen, params, expected):
+    assert titels(teamlid_client.get(LIJST, params(signalen))) == expected
 
 
-def test_bad_filter_is_shown_and_not_applied(lid_client, signalen):
-    response = lid_client.get(LIJST, {"van": "gisteren", "status": "onzin"})
+def test_bad_filter_is_shown_and_not_applied(teamlid_client, signalen):
+    response = teamlid_client.get(LIJST, {"van": "gisteren", "status": "onzin"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Een filter klopt niet en is niet toegepast" in html
     assert titels(response) == {"Oud zwerfvuil", "Lamp kapot", "Vuil bij de glasbak"}
-    response = lid_client.get(LIJST, {"van": "2026-05-01", "tot": "2026-04-01"})
+    response = teamlid_client.get(LIJST, {"van": "2026-05-01", "tot": "2026-04-01"})
     assert "De einddatum ligt vóór de begindatum." in response.content.decode()
 
 
-def test_another_teams_buurt_is_not_a_filter_choice(lid_client, signalen, ander_team):
-    response = lid_client.get(LIJST, {"buurt": ander_team.buurten.get().pk})
+def test_another_teams_buurt_is_not_a_filter_choice(teamlid_client, signalen, ander_team):
+    response = teamlid_client.get(LIJST, {"buurt": ander_team.buurten.get().pk})
     assert "Selecteer een geldige keuze" in response.content.decode()
     assert "Signaal van een ander team" not in response.content.decode()
 
 
-def test_map_has_geojson_markers_and_the_same_list(lid_client, signalen):
-    response = lid_client.get(KAART, {"thema": signalen["verlichting"].pk})
+def test_map_has_geojson_markers_and_the_same_list(teamlid_client, signalen):
+    response = teamlid_client.get(KAART, {"thema": signalen["verlichting"].pk})
     html = response.content.decode()
     assert response.status_code == 200
     punten = response.context["punten"]
@@ -103,8 +101,8 @@ def test_map_has_geojson_markers_and_the_same_list(lid_client, signalen):
     assert data == punten
 
 
-def test_list_and_map_query_counts_do_not_grow(client, lid, team, thema, django_assert_max_num_queries):
-    client.force_login(lid)
+def test_list_and_map_query_counts_do_not_grow(client, teamlid, team, thema, django_assert_max_num_queries):
+    client.force_login(teamlid)
     f.SignaalFactory.create_batch(3, team=team, thema=thema)
     counts = {}
     for page in (LIJST, KAART):
@@ -142,8 +140,8 @@ def test_dashboard_lists_signals_waiting_for_triage_of_my_teams(client, coordina
     ) in html
 
 
-def test_dashboard_is_for_coordinators(lid_client, signalen):
-    assert lid_client.get(reverse("signalen:dashboard")).status_code == 403
+def test_dashboard_is_for_coordinators(teamlid_client, signalen):
+    assert teamlid_client.get(reverse("signalen:dashboard")).status_code == 403
 
 
 def test_dashboard_needs_two_factor_authentication(client, coordinator, signalen):
@@ -164,13 +162,13 @@ def test_dashboard_query_count(client, coordinator, team, thema, django_assert_m
 
 
 def test_a_teamlid_of_one_team_and_coordinator_of_another_sees_only_the_coordinated_queue(
-    client, lid, team, ander_team, thema
+    client, teamlid, team, ander_team, thema
 ):
-    f.LidmaatschapFactory(user=lid, team=ander_team, rol=Rol.COORDINATOR)
+    f.LidmaatschapFactory(user=teamlid, team=ander_team, rol=Rol.COORDINATOR)
     f.SignaalFactory(team=team, thema=thema, status=Status.DRAAGVLAK_BEREIKT, titel="Hier teamlid")
     f.SignaalFactory(team=ander_team, status=Status.DRAAGVLAK_BEREIKT, titel="Hier coordinator")
-    f.activate_totp(lid)
-    client.force_login(lid)
+    f.activate_totp(teamlid)
+    client.force_login(teamlid)
     html = client.get(reverse("signalen:dashboard")).content.decode()
     assert "Hier coordinator" in html and "Hier teamlid" not in html
 
@@ -178,25 +176,25 @@ def test_a_teamlid_of_one_team_and_coordinator_of_another_sees_only_the_coordina
 # Walks --------------------------------------------------------------------------------------
 
 
-def test_start_a_walk_and_log_from_it(client, lid, team, coordinator):
+def test_start_a_walk_and_log_from_it(client, teamlid, team, coordinator):
     partner = f.PartnerFactory(gemeente=team.gemeente, naam="Woonpunt")
-    client.force_login(lid)
+    client.force_login(teamlid)
     form = client.get(reverse("signalen:wijkronde_nieuw"))
     assert "Wie liepen er mee (teamleden)" in form.content.decode() and "Woonpunt" in form.content.decode()
-    assert form.context["form"]["lopers"].initial == [lid.pk]
+    assert form.context["form"]["lopers"].initial == [teamlid.pk]
     response = client.post(
         reverse("signalen:wijkronde_nieuw"),
         {
             "datum": timezone.localdate().isoformat(),
             "buurten": [team.buurten.get().pk],
-            "lopers": [lid.pk, coordinator.pk],
+            "lopers": [teamlid.pk, coordinator.pk],
             "meegelopen_partners": [partner.pk],
             "notities": "Rondje via het winkelcentrum.",
         },
     )
     wijkronde = Wijkronde.objects.get()
     assert response["Location"] == reverse("signalen:wijkronde", args=[wijkronde.pk])
-    assert set(wijkronde.lopers.all()) == {lid, coordinator}
+    assert set(wijkronde.lopers.all()) == {teamlid, coordinator}
     assert list(wijkronde.meegelopen_partners.all()) == [partner]
     detail = client.get(response["Location"]).content.decode()
     assert "Signaal toevoegen" in detail
@@ -213,10 +211,10 @@ def test_start_a_walk_and_log_from_it(client, lid, team, coordinator):
         ({"datum": ""}, "Dit veld is verplicht."),
     ],
 )
-def test_bad_walk_input_writes_nothing(lid_client, team, change, message):
+def test_bad_walk_input_writes_nothing(teamlid_client, team, change, message):
     data = {"datum": timezone.localdate().isoformat(), "buurten": [team.buurten.get().pk]}
     data.update(change)
-    response = lid_client.post(reverse("signalen:wijkronde_nieuw"), data)
+    response = teamlid_client.post(reverse("signalen:wijkronde_nieuw"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Wijkronde.objects.count() == 0
@@ -231,10 +229,10 @@ def test_a_walk_of_another_team_is_a_404(client, buitenstaander, team):
     assert reverse("signalen:wijkronde", args=[wijkronde.pk]) not in lijst
 
 
-def test_walk_page_query_count(client, lid, team, thema, django_assert_max_num_queries):
+def test_walk_page_query_count(client, teamlid, team, thema, django_assert_max_num_queries):
     wijkronde = f.WijkrondeFactory(team=team)
     wijkronde.buurten.set(team.buurten.all())
-    client.force_login(lid)
+    client.force_login(teamlid)
     f.SignaalFactory.create_batch(2, team=team, thema=thema, wijkronde=wijkronde)
     with django_assert_max_num_queries(15) as few:
         client.get(reverse("signalen:wijkronde", args=[wijkronde.pk]))
@@ -243,11 +241,11 @@ def test_walk_page_query_count(client, lid, team, thema, django_assert_max_num_q
         client.get(reverse("signalen:wijkronde", args=[wijkronde.pk]))
 
 
-def test_walk_with_a_drawn_route(lid_client, team):
+def test_walk_with_a_drawn_route(teamlid_client, team):
     route = {"type": "LineString", "coordinates": [[5.685, 50.845], [5.69, 50.85], [5.695, 50.852]]}
-    form = lid_client.get(reverse("signalen:wijkronde_nieuw")).content.decode()
+    form = teamlid_client.get(reverse("signalen:wijkronde_nieuw")).content.decode()
     assert "Kaart om een route te tekenen" in form and "leaflet/draw/leaflet.draw.js" in form
-    response = lid_client.post(
+    response = teamlid_client.post(
         reverse("signalen:wijkronde_nieuw"),
         {
             "datum": timezone.localdate().isoformat(),
@@ -257,13 +255,13 @@ def test_walk_with_a_drawn_route(lid_client, team):
     )
     wijkronde = Wijkronde.objects.get()
     assert wijkronde.route == route
-    detail = lid_client.get(response["Location"])
+    detail = teamlid_client.get(response["Location"])
     assert "Kaart met de gelopen route" in detail.content.decode()
     assert detail.context["route_geojson"]["features"][0]["geometry"] == route
 
 
-def test_walk_with_a_broken_route_writes_nothing(lid_client, team):
-    response = lid_client.post(
+def test_walk_with_a_broken_route_writes_nothing(teamlid_client, team):
+    response = teamlid_client.post(
         reverse("signalen:wijkronde_nieuw"),
         {
             "datum": timezone.localdate().isoformat(),

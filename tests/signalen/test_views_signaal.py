@@ -10,15 +10,14 @@ from signalen.models import Foto, Status, StatusWijziging, Steunbetuiging
 from signalen.services.fotos import foto_add_upload
 from tests import factories as f
 
-from .ui import *  # noqa: F403
 from .ui import jpeg_upload, text_upload
 
 
 @pytest.fixture
-def signaal(team, thema, lid):
-    s = f.SignaalFactory(team=team, thema=thema, titel="Donker pad achter de school", created_by=lid)
+def signaal(team, thema, teamlid):
+    s = f.SignaalFactory(team=team, thema=thema, titel="Donker pad achter de school", created_by=teamlid)
     StatusWijziging.objects.create(
-        signaal=s, van="", naar=Status.NIEUW, door=lid, reden="Signaal vastgelegd."
+        signaal=s, van="", naar=Status.NIEUW, door=teamlid, reden="Signaal vastgelegd."
     )
     return s
 
@@ -38,10 +37,10 @@ def huishouden(**extra):
     return data
 
 
-def test_page_shows_counts_threshold_forms_and_history(lid_client, signaal):
+def test_page_shows_counts_threshold_forms_and_history(teamlid_client, signaal):
     signaal.steun_huishoudens, signaal.steun_anoniem, signaal.steun_totaal = 3, 2, 4
     signaal.save()
-    response = lid_client.get(url(signaal))
+    response = teamlid_client.get(url(signaal))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Donker pad achter de school" in html
@@ -52,15 +51,15 @@ def test_page_shows_counts_threshold_forms_and_history(lid_client, signaal):
     assert "Postcode" in html and "Aantal mensen" in html
 
 
-def test_household_support_is_recorded_and_listed_without_hash_or_email(lid_client, signaal):
+def test_household_support_is_recorded_and_listed_without_hash_or_email(teamlid_client, signaal):
     data = huishouden(**{"huishouden-email": "bewoner@example.nl", "huishouden-email_toestemming": "on"})
-    response = lid_client.post(url(signaal, "steun_huishouden"), data)
+    response = teamlid_client.post(url(signaal, "steun_huishouden"), data)
     assert response.status_code == 302
     assert response["Location"] == url(signaal) + "#steun"
     steun = Steunbetuiging.objects.get()
     assert steun.huishouden_hash and steun.email == "bewoner@example.nl"
 
-    html = lid_client.get(url(signaal)).content.decode()
+    html = teamlid_client.get(url(signaal)).content.decode()
     assert f"huishouden, via huisbezoek, {timezone.localdate():%-d-%-m-%Y}" in html
     assert steun.huishouden_hash not in html
     assert "bewoner@example.nl" not in html
@@ -77,16 +76,16 @@ def test_household_support_is_recorded_and_listed_without_hash_or_email(lid_clie
         ({"huishouden-datum": "2999-01-01"}, "De datum kan niet in de toekomst liggen."),
     ],
 )
-def test_bad_household_input_is_a_form_error_and_writes_nothing(lid_client, signaal, change, message):
-    response = lid_client.post(url(signaal, "steun_huishouden"), huishouden(**change))
+def test_bad_household_input_is_a_form_error_and_writes_nothing(teamlid_client, signaal, change, message):
+    response = teamlid_client.post(url(signaal, "steun_huishouden"), huishouden(**change))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Steunbetuiging.objects.count() == 0
 
 
-def test_same_household_twice_says_so(lid_client, signaal):
-    lid_client.post(url(signaal, "steun_huishouden"), huishouden())
-    response = lid_client.post(
+def test_same_household_twice_says_so(teamlid_client, signaal):
+    teamlid_client.post(url(signaal, "steun_huishouden"), huishouden())
+    response = teamlid_client.post(
         url(signaal, "steun_huishouden"),
         huishouden(
             **{
@@ -100,54 +99,54 @@ def test_same_household_twice_says_so(lid_client, signaal):
     assert Steunbetuiging.objects.count() == 1
 
 
-def test_anonymous_support(lid_client, signaal):
+def test_anonymous_support(teamlid_client, signaal):
     data = {
         "anoniem-kanaal": "buurtbijeenkomst",
         "anoniem-datum": timezone.localdate().isoformat(),
         "anoniem-aantal": "23",
     }
-    response = lid_client.post(url(signaal, "steun_anoniem"), data)
+    response = teamlid_client.post(url(signaal, "steun_anoniem"), data)
     assert response.status_code == 302
     assert Steunbetuiging.objects.get().aantal_anoniem == 23
-    assert "23 personen anoniem, via buurtbijeenkomst" in lid_client.get(url(signaal)).content.decode()
+    assert "23 personen anoniem, via buurtbijeenkomst" in teamlid_client.get(url(signaal)).content.decode()
 
     data["anoniem-aantal"] = "0"
-    response = lid_client.post(url(signaal, "steun_anoniem"), data)
+    response = teamlid_client.post(url(signaal, "steun_anoniem"), data)
     assert "minstens 1" in response.content.decode()
     assert Steunbetuiging.objects.count() == 1
 
 
-def test_withdraw_a_support(lid_client, lid, signaal):
+def test_withdraw_a_support(teamlid_client, teamlid, signaal):
     steun = f.SteunbetuigingFactory(signaal=signaal)
-    assert lid_client.get(url(signaal, "steun_intrekken", steun_pk=steun.pk)).status_code == 405
-    response = lid_client.post(url(signaal, "steun_intrekken", steun_pk=steun.pk))
+    assert teamlid_client.get(url(signaal, "steun_intrekken", steun_pk=steun.pk)).status_code == 405
+    response = teamlid_client.post(url(signaal, "steun_intrekken", steun_pk=steun.pk))
     assert response.status_code == 302
     steun.refresh_from_db()
-    assert steun.ingetrokken_at is not None and steun.ingetrokken_door == lid
-    assert "ingetrokken op" in lid_client.get(url(signaal)).content.decode()
+    assert steun.ingetrokken_at is not None and steun.ingetrokken_door == teamlid
+    assert "ingetrokken op" in teamlid_client.get(url(signaal)).content.decode()
 
-    again = lid_client.post(url(signaal, "steun_intrekken", steun_pk=steun.pk), follow=True)
+    again = teamlid_client.post(url(signaal, "steun_intrekken", steun_pk=steun.pk), follow=True)
     assert "Deze steun is al ingetrokken." in again.content.decode()
 
 
-def test_support_of_another_signal_cannot_be_withdrawn_through_this_one(lid_client, team, thema, signaal):
+def test_support_of_another_signal_cannot_be_withdrawn_through_this_one(teamlid_client, team, thema, signaal):
     ander = f.SignaalFactory(team=team, thema=thema)
     steun = f.SteunbetuigingFactory(signaal=ander)
-    assert lid_client.post(url(signaal, "steun_intrekken", steun_pk=steun.pk)).status_code == 404
+    assert teamlid_client.post(url(signaal, "steun_intrekken", steun_pk=steun.pk)).status_code == 404
     steun.refresh_from_db()
     assert steun.ingetrokken_at is None
 
 
-def test_closed_signal_takes_no_support(lid_client, signaal):
+def test_closed_signal_takes_no_support(teamlid_client, signaal):
     signaal.status = Status.AFGEROND
     signaal.save()
-    response = lid_client.post(url(signaal, "steun_huishouden"), huishouden())
+    response = teamlid_client.post(url(signaal, "steun_huishouden"), huishouden())
     assert "er kan geen steun meer bij" in response.content.decode()
     assert Steunbetuiging.objects.count() == 0
 
 
-def test_photos_are_added_shown_and_served_only_to_the_team(client, lid, buitenstaander, signaal):
-    client.force_login(lid)
+def test_photos_are_added_shown_and_served_only_to_the_team(client, teamlid, buitenstaander, signaal):
+    client.force_login(teamlid)
     response = client.post(url(signaal, "foto_toevoegen"), {"fotos": [jpeg_upload("Mijn buurman.jpg")]})
     assert response.status_code == 302
     foto = Foto.objects.get()
@@ -167,8 +166,8 @@ def test_photos_are_added_shown_and_served_only_to_the_team(client, lid, buitens
     assert client.get(foto_url).status_code == 302
 
 
-def test_not_a_photo_is_refused_on_the_signal_page(lid_client, signaal):
-    response = lid_client.post(url(signaal, "foto_toevoegen"), {"fotos": [text_upload("notities.jpg")]})
+def test_not_a_photo_is_refused_on_the_signal_page(teamlid_client, signaal):
+    response = teamlid_client.post(url(signaal, "foto_toevoegen"), {"fotos": [text_upload("notities.jpg")]})
     assert response.status_code == 200
     assert "notities.jpg: Dit bestand is geen foto (alleen JPEG, PNG of WebP)." in response.content.decode()
     assert Foto.objects.count() == 0
@@ -185,11 +184,11 @@ def test_another_teams_signal_is_a_404_everywhere(client, buitenstaander, signaa
     assert Steunbetuiging.objects.count() == 1 and Foto.objects.count() == 0
 
 
-def test_confidential_signal_is_only_for_its_team(client, lid, buitenstaander, team, thema):
+def test_confidential_signal_is_only_for_its_team(client, teamlid, buitenstaander, team, thema):
     geheim = f.SignaalFactory(
         team=team, thema=thema, over_persoon=True, vertrouwelijk=True, titel="Over buurman"
     )
-    client.force_login(lid)
+    client.force_login(teamlid)
     response = client.get(url(geheim))
     assert response.status_code == 200 and "Vertrouwelijk" in response.content.decode()
     client.force_login(buitenstaander)
@@ -202,35 +201,35 @@ def test_superuser_sees_every_signal(client, signaal):
     assert client.get(url(signaal)).status_code == 200
 
 
-def test_signal_page_query_count_does_not_grow(client, lid, signaal, django_assert_max_num_queries):
-    client.force_login(lid)
+def test_signal_page_query_count_does_not_grow(client, teamlid, signaal, django_assert_max_num_queries):
+    client.force_login(teamlid)
     for n in range(3):
-        foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=lid)
+        foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=teamlid)
         f.SteunbetuigingFactory(signaal=signaal, datum=timezone.localdate() - dt.timedelta(days=n))
     with django_assert_max_num_queries(12) as few:
         client.get(url(signaal))
     for _ in range(20):
         f.SteunbetuigingFactory(signaal=signaal)
         StatusWijziging.objects.create(
-            signaal=signaal, van=Status.NIEUW, naar=Status.DRAAGVLAK_GEZOCHT, door=lid
+            signaal=signaal, van=Status.NIEUW, naar=Status.DRAAGVLAK_GEZOCHT, door=teamlid
         )
-        foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=lid)
+        foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=teamlid)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url(signaal))
 
 
-def test_photo_files_have_no_public_url(lid_client, lid, signaal):
-    foto = foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=lid)
+def test_photo_files_have_no_public_url(teamlid_client, teamlid, signaal):
+    foto = foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=teamlid)
     with pytest.raises(Resolver404):
         resolve(f"/media/{foto.bestand.name}")
-    assert lid_client.get(f"/media/{foto.bestand.name}").status_code == 404
+    assert teamlid_client.get(f"/media/{foto.bestand.name}").status_code == 404
 
 
-def test_teamlid_moves_a_new_signal_to_draagvlak_gezocht(lid_client, lid, signaal):
-    html = lid_client.get(url(signaal)).content.decode()
+def test_teamlid_moves_a_new_signal_to_draagvlak_gezocht(teamlid_client, teamlid, signaal):
+    html = teamlid_client.get(url(signaal)).content.decode()
     assert "Status wijzigen" in html
     assert '<option value="draagvlak_gezocht">' in html and '<option value="afgewezen">' not in html
-    response = lid_client.post(
+    response = teamlid_client.post(
         url(signaal, "status_wijzigen"), {"naar": "draagvlak_gezocht", "reden": "We vragen rond."}
     )
     assert response.status_code == 302
@@ -240,14 +239,14 @@ def test_teamlid_moves_a_new_signal_to_draagvlak_gezocht(lid_client, lid, signaa
     assert (wijziging.van, wijziging.naar, wijziging.door, wijziging.reden) == (
         Status.NIEUW,
         Status.DRAAGVLAK_GEZOCHT,
-        lid,
+        teamlid,
         "We vragen rond.",
     )
-    assert "van Nieuw naar Draagvlak gezocht" in lid_client.get(url(signaal)).content.decode()
+    assert "van Nieuw naar Draagvlak gezocht" in teamlid_client.get(url(signaal)).content.decode()
 
 
-def test_teamlid_cannot_reject(lid_client, signaal):
-    response = lid_client.post(url(signaal, "status_wijzigen"), {"naar": "afgewezen", "reden": "Nee."})
+def test_teamlid_cannot_reject(teamlid_client, signaal):
+    response = teamlid_client.post(url(signaal, "status_wijzigen"), {"naar": "afgewezen", "reden": "Nee."})
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.content.decode()
     signaal.refresh_from_db()
@@ -297,13 +296,13 @@ def test_a_coordinators_decision_needs_two_factor_authentication(client, coordin
     assert response["Location"].endswith("#historie")
 
 
-def test_a_signal_with_many_supports_shows_the_newest(lid_client, signaal, monkeypatch):
+def test_a_signal_with_many_supports_shows_the_newest(teamlid_client, signaal, monkeypatch):
     from signalen.selectors import pages as selectors_pages
 
     monkeypatch.setattr(selectors_pages, "STEUN_OP_PAGINA", 3)
     for n in range(5):
         f.SteunbetuigingFactory(signaal=signaal, datum=timezone.localdate() - dt.timedelta(days=n))
-    response = lid_client.get(url(signaal))
+    response = teamlid_client.get(url(signaal))
     assert len(response.context["steun"]) == 3
     assert response.context["steun"][0].datum == timezone.localdate()
     assert "De nieuwste 3 van 5" in response.content.decode()
