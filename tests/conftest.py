@@ -109,6 +109,27 @@ def _empty_buurt_index():
     buurt_index_clear()
 
 
+# --- shared fixtures: one name, one meaning -------------------------------------------------------
+
+
+@pytest.fixture
+def team(db):
+    """The team "Malberg": one buurt, the model's tally settings (threshold 5, weight 0.5, 12 months)."""
+    from tests import factories as f
+
+    return f.TeamFactory(naam="Malberg")
+
+
+@pytest.fixture
+def coordinator(team):
+    """The User with the coördinator seat in `team`, e-mail address verified, no TOTP set up yet."""
+    from buurten.models import Rol
+    from tests import factories as f
+
+    seat = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__email="coordinator@example.nl")
+    return f.verify_email(seat.user)
+
+
 # --- test worlds built once per module ------------------------------------------------------------
 
 _module_transactions: list[str] = []

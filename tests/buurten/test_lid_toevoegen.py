@@ -6,27 +6,24 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from buurten.models import Lidmaatschap, PartnerType, Rol, User
+from buurten.models import Lidmaatschap, Rol, User
 from buurten.services.uitnodigingen import lidmaatschap_add_existing
-from tests.buurten.test_uitnodigingen import verified, with_totp
-from tests.factories import GemeenteFactory, LidmaatschapFactory, PartnerFactory, TeamFactory, UserFactory
+from tests.factories import (
+    GemeenteFactory,
+    LidmaatschapFactory,
+    PartnerFactory,
+    TeamFactory,
+    UserFactory,
+    activate_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team():
-    return TeamFactory(naam="Malberg")
-
-
-@pytest.fixture
-def coordinator(team):
-    return with_totp(verified(LidmaatschapFactory(team=team, rol=Rol.COORDINATOR).user))
-
-
-@pytest.fixture
-def politie(team):
-    return PartnerFactory(gemeente=team.gemeente, naam="Politie Limburg", type=PartnerType.POLITIE)
+@pytest.fixture(autouse=True)
+def _coordinator_has_totp(coordinator):
+    """Adding a person is a coördinator page: the team's coördinator has set up TOTP."""
+    activate_totp(coordinator)
 
 
 @pytest.fixture

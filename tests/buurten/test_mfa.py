@@ -41,11 +41,6 @@ def superuser():
     return verified(UserFactory(is_staff=True, is_superuser=True))
 
 
-@pytest.fixture
-def coordinator():
-    return verified(LidmaatschapFactory(rol=Rol.COORDINATOR).user)
-
-
 def login(client, user):
     return client.post(reverse("account_login"), {"login": user.email, "password": WACHTWOORD})
 

@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from buurten.models import Lidmaatschap, PartnerType, Rol, Uitnodiging, User
+from buurten.models import Lidmaatschap, Rol, Uitnodiging, User
 from buurten.services.teams import lidmaatschap_create
 from buurten.services.uitnodigingen import (
     UitnodigingOnbruikbaar,
@@ -39,20 +39,10 @@ def with_totp(user):
     return user
 
 
-@pytest.fixture
-def team():
-    return TeamFactory(naam="Malberg")
-
-
-@pytest.fixture
-def coordinator(team):
-    lid = LidmaatschapFactory(team=team, rol=Rol.COORDINATOR)
-    return with_totp(verified(lid.user))
-
-
-@pytest.fixture
-def politie(team):
-    return PartnerFactory(gemeente=team.gemeente, naam="Politie Limburg", type=PartnerType.POLITIE)
+@pytest.fixture(autouse=True)
+def _coordinator_has_totp(coordinator):
+    """Inviting is a coördinator page: the team's coördinator has set up TOTP."""
+    with_totp(coordinator)
 
 
 def invite(team, partner, door, email="nieuw@example.nl", rol=Rol.TEAMLID):

@@ -1,9 +1,7 @@
-"""Fixtures of the signal tests. One name, one meaning:
+"""Fixtures of the signal tests (`team` and `coordinator` are in tests/conftest.py). One name, one meaning:
 
-- `team`: the team "Malberg" (one buurt, the model's tally settings: threshold 5, weight 0.5, 12 months)
 - `thema`: the theme "zwerfvuil" of the team's gemeente
 - `lidmaatschap`: a teamlid's seat (Lidmaatschap) in `team`; `teamlid` is that seat's User
-- `coordinator`: the User with a coördinator seat in `team` (no TOTP: tests that need it activate it)
 - `ander_team`: a team in another gemeente, far away; `buitenstaander`: a User with a seat there
 - `teamlid_client`: the test client, logged in as `teamlid`
 """
@@ -21,11 +19,6 @@ ELDERS = {
 
 
 @pytest.fixture
-def team(db):
-    return f.TeamFactory(naam="Malberg")
-
-
-@pytest.fixture
 def thema(team):
     return f.ThemaFactory(gemeente=team.gemeente, naam="zwerfvuil")
 
@@ -38,11 +31,6 @@ def lidmaatschap(team):
 @pytest.fixture
 def teamlid(lidmaatschap):
     return lidmaatschap.user
-
-
-@pytest.fixture
-def coordinator(team):
-    return f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__email="coordinator@example.nl").user
 
 
 @pytest.fixture
