@@ -160,7 +160,7 @@ def _no_transactional_test_inside_a_module_transaction(request):
     if transactional and _module_transactions:
         pytest.fail(
             f"{request.node.nodeid} commits, but the module transaction of {_module_transactions[-1]} "
-            "is still open: move it out of a module that uses `world`."
+            "is still open: move it to a module that builds no data once per module."
         )
 
 

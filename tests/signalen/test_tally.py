@@ -15,6 +15,7 @@ from django.utils import timezone
 from buurten.models import Rol
 from signalen.models import Kanaal, Signaal, Status, TriageUitkomst
 from signalen.services import (
+    signaal_status_change,
     signaal_triage,
     signalen_tally,
     steun_herberekenen_team,
@@ -307,6 +308,17 @@ def test_register_queues_the_tally_after_commit(celery_worker, team, lidmaatscha
     assert wait_for(lambda: _reload(signaal).status == Status.DRAAGVLAK_BEREIKT)
     assert wait_for(lambda: not _reload(signaal).steun_herberekenen)
     assert wait_for(lambda: len(mailoutbox) == 1)
+
+
+def test_reopening_marks_the_signal_for_the_tally(celery_worker, team, coordinator):
+    signaal = f.SignaalFactory(team=team, status=Status.AFGEROND)
+    signaal_status_change(signaal=signaal, naar=Status.HEROPEND, door=coordinator, reden="Weer overlast.")
+    # The tally queued after commit moves it on: a reopened signal gathers support again.
+    assert wait_for(lambda: Signaal.objects.get(pk=signaal.pk).status == Status.DRAAGVLAK_GEZOCHT)
+    assert [(w.van, w.naar) for w in signaal.statuswijzigingen.all()] == [
+        (Status.AFGEROND, Status.HEROPEND),
+        (Status.HEROPEND, Status.DRAAGVLAK_GEZOCHT),
+    ]
 
 
 def test_management_command(signaal, lidmaatschap):
