@@ -8,18 +8,11 @@ from django.core import mail
 from django.urls import reverse
 
 from buurten.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verify_email
 
 pytestmark = pytest.mark.django_db
 
 WACHTWOORD = "geheim-wachtwoord-123"  # the UserFactory's
-
-
-def verified(user):
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
 
 
 def logged_in_id(client):
@@ -35,7 +28,7 @@ def test_login_page_is_dutch_and_labelled(client):
 
 
 def test_login_with_email_address(client):
-    user = verified(UserFactory(email="anna@example.nl"))
+    user = verify_email(UserFactory(email="anna@example.nl"))
     response = client.post(reverse("account_login"), {"login": "Anna@Example.nl", "password": WACHTWOORD})
     assert response.status_code == 302
     assert response.url == "/"
@@ -43,7 +36,7 @@ def test_login_with_email_address(client):
 
 
 def test_wrong_password_gets_a_dutch_message(client):
-    verified(UserFactory(email="anna@example.nl"))
+    verify_email(UserFactory(email="anna@example.nl"))
     response = client.post(reverse("account_login"), {"login": "anna@example.nl", "password": "fout"})
     assert response.status_code == 200
     assert "e-mailadres en/of wachtwoord is niet correct" in response.content.decode()
@@ -86,7 +79,7 @@ def test_unverified_address_gets_a_verification_mail_and_stays_logged_out(client
 
 
 def test_password_reset_mail_has_a_link_that_sets_a_new_password(client):
-    user = verified(UserFactory(email="anna@example.nl"))
+    user = verify_email(UserFactory(email="anna@example.nl"))
     page = client.get(reverse("account_reset_password"))
     assert "Wachtwoord vergeten" in page.content.decode()
     response = client.post(reverse("account_reset_password"), {"email": "anna@example.nl"}, follow=True)
@@ -120,7 +113,7 @@ def test_password_reset_for_unknown_address_says_there_is_no_account(client):
 
 
 def test_logout(client):
-    user = verified(UserFactory())
+    user = verify_email(UserFactory())
     client.force_login(user)
     assert "Weet je zeker" in client.get(reverse("account_logout")).content.decode()
     client.post(reverse("account_logout"))

@@ -3,15 +3,14 @@
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from buurten.mfa import user_has_mfa, user_needs_mfa
 from buurten.models import Rol
-from tests.factories import LidmaatschapFactory, UserFactory
+from tests.factories import LidmaatschapFactory, UserFactory, activate_totp, verify_email
 
 pytestmark = pytest.mark.django_db
 
@@ -19,26 +18,13 @@ WACHTWOORD = "geheim-wachtwoord-123"  # the UserFactory's
 SETUP = reverse("mfa_activate_totp")
 
 
-def verified(user):
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
-
-
 def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
-def with_totp(user) -> str:
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
 @pytest.fixture
 def superuser():
-    return verified(UserFactory(is_staff=True, is_superuser=True))
+    return verify_email(UserFactory(is_staff=True, is_superuser=True))
 
 
 def login(client, user):
@@ -53,7 +39,7 @@ def test_who_needs_mfa():
     assert user_needs_mfa(coordinator)
     assert user_needs_mfa(staff)
     assert not user_has_mfa(coordinator)
-    with_totp(coordinator)
+    activate_totp(coordinator)
     assert user_has_mfa(coordinator)
 
 
@@ -77,7 +63,7 @@ def test_coordinator_page_redirects_to_mfa_setup_without_totp(client, coordinato
 
 
 def test_teamlid_is_not_asked_for_mfa(client):
-    teamlid = verified(LidmaatschapFactory(rol=Rol.TEAMLID).user)
+    teamlid = verify_email(LidmaatschapFactory(rol=Rol.TEAMLID).user)
     client.force_login(teamlid)
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403  # logged in, not admitted: no login loop, no MFA setup
@@ -85,13 +71,13 @@ def test_teamlid_is_not_asked_for_mfa(client):
 
 
 def test_with_totp_the_admin_opens(client, superuser):
-    with_totp(superuser)
+    activate_totp(superuser)
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
 
 
 def test_coordinator_with_totp_reaches_the_invite_page(client, coordinator):
-    with_totp(coordinator)
+    activate_totp(coordinator)
     team = coordinator.lidmaatschappen.get().team
     client.force_login(coordinator)
     assert client.get(reverse("buurten:uitnodigen", kwargs={"team_id": team.pk})).status_code == 200
@@ -104,7 +90,7 @@ def test_admin_login_form_is_replaced_by_the_allauth_login(client):
 
 
 def test_login_with_totp_asks_for_the_code(client, superuser):
-    secret = with_totp(superuser)
+    secret = activate_totp(superuser)
     response = login(client, superuser)
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
@@ -155,7 +141,7 @@ def test_invited_coordinator_sets_up_totp_right_after_accepting(client, coordina
     from buurten.services.uitnodigingen import uitnodiging_create
 
     lid = coordinator.lidmaatschappen.get()
-    with_totp(coordinator)
+    activate_totp(coordinator)
     uitnodiging = uitnodiging_create(
         team=lid.team, partner=lid.partner, rol=Rol.COORDINATOR, email="nieuw@example.nl", door=coordinator
     )

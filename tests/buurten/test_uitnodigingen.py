@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
@@ -20,29 +19,25 @@ from buurten.services.uitnodigingen import (
     uitnodiging_accept,
     uitnodiging_create,
 )
-from tests.factories import GemeenteFactory, LidmaatschapFactory, PartnerFactory, TeamFactory, UserFactory
+from tests.factories import (
+    GemeenteFactory,
+    LidmaatschapFactory,
+    PartnerFactory,
+    TeamFactory,
+    UserFactory,
+    activate_totp,
+    verify_email,
+)
 
 pytestmark = pytest.mark.django_db
 
 WACHTWOORD = "Zonnebloem-Maas-2024"
 
 
-def verified(user):
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    return user
-
-
-def with_totp(user):
-    TOTP.activate(user, generate_totp_secret())
-    return user
-
-
 @pytest.fixture(autouse=True)
 def _coordinator_has_totp(coordinator):
     """Inviting is a coördinator page: the team's coördinator has set up TOTP."""
-    with_totp(coordinator)
+    activate_totp(coordinator)
 
 
 def invite(team, partner, door, email="nieuw@example.nl", rol=Rol.TEAMLID):
@@ -206,7 +201,7 @@ def test_page_refuses_bad_input_with_messages(client, team, coordinator):
 
 
 def test_teamlid_gets_403_on_invite_page(client, team):
-    teamlid = verified(LidmaatschapFactory(team=team, rol=Rol.TEAMLID).user)
+    teamlid = verify_email(LidmaatschapFactory(team=team, rol=Rol.TEAMLID).user)
     client.force_login(teamlid)
     url = reverse("buurten:uitnodigen", kwargs={"team_id": team.pk})
     assert client.get(url).status_code == 403
@@ -312,7 +307,8 @@ def test_accept_page_when_logged_in_asks_to_log_out(client, team, coordinator, p
 
 def test_second_invitation_after_the_address_got_an_account_is_refused(team, coordinator, politie):
     ander_team = TeamFactory(naam="Wittevrouwenveld", gemeente=team.gemeente)
-    ander_coordinator = with_totp(verified(LidmaatschapFactory(team=ander_team, rol=Rol.COORDINATOR).user))
+    ander_coordinator = verify_email(LidmaatschapFactory(team=ander_team, rol=Rol.COORDINATOR).user)
+    activate_totp(ander_coordinator)
     hier = invite(team, politie, coordinator)
     daar = invite(ander_team, politie, ander_coordinator)
     uitnodiging_accept(token=hier.token, first_name="Anna", last_name="Smeets", password=WACHTWOORD)
