@@ -73,7 +73,7 @@ def test_the_partner_type_does_not_change_access(client, world):
             client.logout()
             if world.user(role):
                 client.force_login(world.user(role))
-            for name in ("team_detail", "team_instellingen"):
+            for name in ("team_detail", "team_leden"):
                 assert_outcome(client.get(page_url(world, name)), PAGES[name][role])
 
 
