@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from urllib.parse import urljoin
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurten.emails import TOEGEVOEGD_MAIL, UITNODIGING_MAIL
 from buurten.models import Lidmaatschap, Partner, Rol, Team, Uitnodiging, User
 from buurten.selectors.teams import is_coordinator
 from buurten.services.teams import lidmaatschap_create, partner_buiten_gemeente
 from core.email import email_normalise
+from notificaties.services import notificatie_queue
 
 GELDIGHEID = dt.timedelta(days=7)
 
@@ -85,12 +82,18 @@ def uitnodiging_create(
     invitation of the same address into the same team stops working: only the newest link counts.
     """
     uitnodiging = _uitnodiging_create(team=team, partner=partner, rol=rol, email=email, door=door)
-    link = urljoin(
-        base_url or settings.SITE_URL,
-        reverse("buurten:uitnodiging_accepteren", kwargs={"token": uitnodiging.token}),
+    notificatie_queue(
+        ontvanger=uitnodiging.email,
+        soort=UITNODIGING_MAIL,
+        context={"uitnodiging_id": uitnodiging.pk, "base_url": base_url or ""},
+        sleutel=uitnodiging_mail_sleutel(uitnodiging),
     )
-    transaction.on_commit(lambda: _send_uitnodiging_mail(uitnodiging, link))
     return uitnodiging
+
+
+def uitnodiging_mail_sleutel(uitnodiging: Uitnodiging) -> str:
+    """The outbox key of an invitation's mail (one per invitation and address)."""
+    return f"uitnodiging:{uitnodiging.pk}:{uitnodiging.email}"
 
 
 def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, door: User) -> Uitnodiging:
@@ -125,26 +128,6 @@ def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, d
     uitnodiging.full_clean()
     uitnodiging.save()
     return uitnodiging
-
-
-def _send_uitnodiging_mail(uitnodiging: Uitnodiging, link: str) -> None:
-    context = {
-        "uitnodiging": uitnodiging,
-        "team": uitnodiging.team,
-        "partner": uitnodiging.partner,
-        "rol": str(uitnodiging.get_rol_display()).lower(),
-        "door": uitnodiging.uitgenodigd_door,
-        "link": link,
-        "verloopt_at": uitnodiging.verloopt_at,
-    }
-    _send("uitnodiging", context, uitnodiging.email)
-
-
-def _send(naam: str, context: dict, to: str) -> None:
-    """Render templates/buurten/<naam>_mail_onderwerp.txt and <naam>_mail.txt and send them to one address."""
-    subject = " ".join(render_to_string(f"buurten/{naam}_mail_onderwerp.txt", context).split())
-    body = render_to_string(f"buurten/{naam}_mail.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def uitnodiging_get_usable(*, token: str) -> Uitnodiging:
@@ -238,17 +221,15 @@ def lidmaatschap_add_existing(
             code="uitgeschakeld",
         )
     lid = lidmaatschap_create(team=team, door=door, user=user, partner=partner, rol=rol)
-    link = urljoin(base_url or settings.SITE_URL, reverse("buurten:team_detail", kwargs={"team_id": team.pk}))
-    transaction.on_commit(lambda: _send_toegevoegd_mail(lid, door, link))
+    notificatie_queue(
+        ontvanger=user.email,
+        soort=TOEGEVOEGD_MAIL,
+        context={"lidmaatschap_id": lid.pk, "door_id": door.pk, "base_url": base_url or ""},
+        sleutel=toegevoegd_mail_sleutel(lid),
+    )
     return lid
 
 
-def _send_toegevoegd_mail(lid: Lidmaatschap, door: User, link: str) -> None:
-    context = {
-        "team": lid.team,
-        "partner": lid.partner,
-        "rol": str(lid.get_rol_display()).lower(),
-        "door": door,
-        "link": link,
-    }
-    _send("toegevoegd", context, lid.user.email)
+def toegevoegd_mail_sleutel(lid: Lidmaatschap) -> str:
+    """The outbox key of the "you were added" mail (one per seat and address)."""
+    return f"toegevoegd:{lid.pk}:{lid.user.email}"

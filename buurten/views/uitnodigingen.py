@@ -17,10 +17,13 @@ from buurten.selectors.uitnodigingen import uitnodiging_list_open_for_team
 from buurten.services.uitnodigingen import (
     UitnodigingOnbruikbaar,
     lidmaatschap_add_existing,
+    toegevoegd_mail_sleutel,
     uitnodiging_accept,
     uitnodiging_create,
     uitnodiging_get_usable,
+    uitnodiging_mail_sleutel,
 )
+from notificaties.selectors import bericht_is_sent
 
 # An unknown link is "not found"; a used or expired one is "gone".
 STATUS_ONBRUIKBAAR = {"onbekend": 404, "gebruikt": 410, "verlopen": 410}
@@ -45,10 +48,19 @@ def uitnodigen(request: HttpRequest, team_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("De uitnodiging is verstuurd naar %(email)s.") % {"email": uitnodiging.email},
-            )
+            if bericht_is_sent(sleutel=uitnodiging_mail_sleutel(uitnodiging)):
+                messages.success(
+                    request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": uitnodiging.email}
+                )
+            else:  # the mail server refused or is away (or a worker has it): the outbox retries
+                messages.success(
+                    request,
+                    _(
+                        "De uitnodiging voor %(email)s is opgeslagen; de e-mail wordt zo snel mogelijk "
+                        "verstuurd."
+                    )
+                    % {"email": uitnodiging.email},
+                )
             return redirect("buurten:uitnodigen", team_id=team.pk)
     status = 400 if request.method == "POST" else 200
     context = {"team": team, "form": form, "open_uitnodigingen": uitnodiging_list_open_for_team(team=team)}
@@ -74,11 +86,13 @@ def lid_toevoegen(request: HttpRequest, team_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("%(persoon)s is toegevoegd aan het team namens %(partner)s.")
-                % {"persoon": lid.user, "partner": lid.partner.naam},
-            )
+            melding = _("%(persoon)s is toegevoegd aan het team namens %(partner)s.") % {
+                "persoon": lid.user,
+                "partner": lid.partner.naam,
+            }
+            if not bericht_is_sent(sleutel=toegevoegd_mail_sleutel(lid)):
+                melding += " " + _("De e-mail daarover wordt zo snel mogelijk verstuurd.")
+            messages.success(request, melding)
             return redirect("buurten:team_leden", team_id=team.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "buurten/lid_toevoegen.html", {"team": team, "form": form}, status=status)

@@ -1,25 +1,21 @@
 """The one place where a signal's status changes, and triage (which is a status change)."""
 
-import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Partner
 from buurten.services.teams import partner_buiten_gemeente
+from notificaties.services import notificatie_queue
 
+from ..emails import DOORGEZET_MAIL
 from ..models import Signaal, Status, StatusWijziging, TriageUitkomst
 from ..selectors import actors_for_user
 from ..workflow import REDEN_VERPLICHT, Actor, rule_for
 from .steun import tally_support_queue
-
-logger = logging.getLogger(__name__)
 
 
 def _check(signaal: Signaal, *, naar: str, actors: set[Actor], reden: str) -> None:
@@ -199,26 +195,22 @@ def signaal_triage(
     ):
         setattr(signaal, field, getattr(locked, field))
     if uitkomst == TriageUitkomst.PRIMAIRE_TAAK:
-        signaal_pk, door_pk = locked.pk, door.pk
-        transaction.on_commit(lambda: signaal_doorgezet_email_send(signaal_id=signaal_pk, door_id=door_pk))
+        _doorgezet_mail_queue(locked, partner=partner, door=door)
     return locked
 
 
-def signaal_doorgezet_email_send(*, signaal_id: int, door_id: int | None) -> None:
-    """E-mail the partner a forwarded signal: what and where, never residents or households;
-    for a confidential signal only that there is one and whom to ask."""
-    from buurten.models import User
-
-    signaal = Signaal.objects.select_related("team", "thema", "buurt", "doorgezet_naar").get(pk=signaal_id)
-    partner = signaal.doorgezet_naar
-    if partner is None or not partner.contact_email:
-        return
-    door = User.objects.filter(pk=door_id).first()
-    context = {"signaal": signaal, "partner": partner, "team": signaal.team, "door": door}
-    subject = " ".join(render_to_string("signalen/email/doorgezet_subject.txt", context).split())
-    body = render_to_string("signalen/email/doorgezet_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [partner.contact_email])
-    except OSError:
-        logger.exception("Doorgezet signaal %s: e-mail aan %s mislukt", signaal_id, partner.pk)
-        return
+def _doorgezet_mail_queue(signaal: Signaal, *, partner: Partner, door) -> None:
+    """The partner's mail about a forwarded signal, in the triage's transaction: one per
+    triage (its status change) and address."""
+    wijziging_id = (
+        StatusWijziging.objects.filter(signaal_id=signaal.pk)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    notificatie_queue(
+        ontvanger=partner.contact_email,
+        soort=DOORGEZET_MAIL,
+        context={"signaal_id": signaal.pk, "partner_id": partner.pk, "door_id": door.pk},
+        sleutel=f"doorgezet:{signaal.pk}:{wijziging_id}:{partner.contact_email}",
+    )

@@ -12,9 +12,11 @@ The rule, in one place:
 - Before triage the status follows the total: nieuw/heropend → draagvlak gezocht once there
   is any support (a reopened one also without), → draagvlak bereikt at the threshold, and
   back to draagvlak gezocht when it falls below. After triage only the counts are updated.
-- The team's coördinatoren hear of each crossing once (`draagvlak_gemeld_at`): one e-mail per
-  team per run, after commit; falling back clears the mark, so a later crossing is announced
-  again. (If sending fails the crossing stays marked: it is on their dashboard either way.)
+- The team's coördinatoren hear of each crossing once (`draagvlak_gemeld_at`): the batch that
+  sets the mark writes the announcement to the outbox in the same transaction (per team one
+  e-mail to each coördinator, per batch), so a run killed between batches loses none and sends
+  none twice; the outbox sends it after commit and retries. Falling back clears the mark, so a
+  later crossing is announced again.
 
 Which signals: those marked `steun_herberekenen` (support added or withdrawn, threshold
 changed) and those whose earliest counted support expires by now (`steun_verloopt_at`).
@@ -30,22 +32,20 @@ handful of queries whatever its size.
 import datetime as dt
 import functools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from buurten.models import Team
+from notificaties.services import NieuwBericht, notificaties_queue_bulk
 
+from ..emails import DRAAGVLAK_MAIL, MAX_IN_EMAIL
 from ..models import Signaal, Status, Steunbetuiging
 from ..selectors import coordinator_emails_by_team
 from ..workflow import TALLY_STATUSES
@@ -66,8 +66,6 @@ class TallyResult:
     gezocht: int = 0  # moved from nieuw or heropend to draagvlak gezocht
     gemeld: int = 0  # crossings announced to coördinatoren
     batches: int = 0
-    # Crossings to announce, per team: {team_id: [signaal_id, ...]}.
-    te_melden: dict[int, list[int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         return _g(
@@ -302,6 +300,7 @@ def _tally_batch(
     counts = _aggregate(signalen, rules, today)
 
     moves: dict[str, list[_Row]] = {}
+    melden: dict[int, list[int]] = {}  # crossings to announce: {team_id: [signaal_id, ...]}
     for s in signalen:
         rule = rules[s.team_id]
         huishoudens, anoniem, oudste = counts.get(s.pk, (0, 0, None))
@@ -326,9 +325,11 @@ def _tally_batch(
                 if s.draagvlak_gemeld_at is None:
                     s.draagvlak_gemeld_at = now
                     result.gemeld += 1
-                    result.te_melden.setdefault(s.team_id, []).append(s.pk)
+                    melden.setdefault(s.team_id, []).append(s.pk)
         status_apply(group, naar=naar, door=None, reden=REDENEN[naar], now=now, write=False)
     _write(signalen)
+    if melden:
+        _draagvlak_queue(melden, now=now)
     result.verwerkt += len(signalen)
     result.batches += 1
     return signalen[-1].pk
@@ -356,60 +357,28 @@ def signalen_tally(
         if last is None:
             break
         after_id = last
-    if result.te_melden:
-        # One e-mail per team per run, once every batch has committed (at once in autocommit).
-        te_melden = result.te_melden
-        transaction.on_commit(lambda: draagvlak_email_send(te_melden=te_melden))
     return result
 
 
-MAX_IN_EMAIL = 25
-EMAIL_FIELDS = ["pk", "titel", "vertrouwelijk", "steun_huishoudens", "steun_anoniem", "steun_totaal"]
-
-
-def draagvlak_email_send(*, te_melden: dict[int, list[int]]) -> int:
-    """E-mail each team's coördinatoren which of its signals just reached draagvlak: one
-    message per team, naming at most MAX_IN_EMAIL signals (a confidential one without its
-    title) and linking the admin list for the rest. Returns the number of messages sent."""
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    lijst_url = (
-        base + reverse("admin:signalen_signaal_changelist") + f"?status__exact={Status.DRAAGVLAK_BEREIKT}"
-    )
-    recipients = coordinator_emails_by_team(team_ids=list(te_melden))
-    shown_ids = [pk for ids in te_melden.values() for pk in ids[:MAX_IN_EMAIL]]
-    # Only what the template shows, as plain values ({{ s.thema.naam }} reads dicts too).
-    shown = {
-        row["pk"]: {**row, "thema": {"naam": row["thema__naam"]}, "buurt": {"naam": row["buurt__naam"]}}
-        for row in Signaal.objects.filter(pk__in=shown_ids)
-        .order_by()
-        .values(*EMAIL_FIELDS, "thema__naam", "buurt__naam")
-    }
-    messages = []
-    for team in Team.objects.filter(pk__in=list(te_melden)).order_by("pk"):
-        ids = te_melden[team.pk]
-        if not recipients.get(team.pk):
-            logger.warning("Team %s heeft geen coördinator om draagvlak aan te melden", team.pk)
+def _draagvlak_queue(melden: dict[int, list[int]], *, now: dt.datetime) -> None:
+    """Queue this batch's announcements in its transaction: per team one mail to each of its
+    coördinatoren, in one INSERT (and one query for the addresses), whatever the batch's size."""
+    recipients = coordinator_emails_by_team(team_ids=list(melden))
+    berichten = []
+    for team_id, ids in melden.items():
+        if not recipients.get(team_id):
+            logger.warning("Team %s heeft geen coördinator om draagvlak aan te melden", team_id)
             continue
-        items = [
-            {"signaal": shown[pk], "url": base + reverse("admin:signalen_signaal_change", args=[pk])}
-            for pk in ids[:MAX_IN_EMAIL]
-            if pk in shown
+        context = {"team_id": team_id, "signaal_ids": ids[:MAX_IN_EMAIL], "aantal": len(ids)}
+        # Per team, batch (this run's moment and its first signal) and coördinator.
+        batch = f"{now.isoformat()}:{ids[0]}"
+        berichten += [
+            NieuwBericht(
+                ontvanger=email,
+                soort=DRAAGVLAK_MAIL,
+                context=context,
+                sleutel=f"draagvlak:{team_id}:{batch}:{email}",
+            )
+            for email in recipients[team_id]
         ]
-        context = {
-            "team": team,
-            "items": items,
-            "aantal": len(ids),
-            "meer": len(ids) - len(items),
-            "lijst_url": lijst_url,
-        }
-        subject = " ".join(render_to_string("signalen/email/draagvlak_bereikt_subject.txt", context).split())
-        body = render_to_string("signalen/email/draagvlak_bereikt_body.txt", context)
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients[team.pk]))
-    if not messages:
-        return 0
-    try:
-        # One connection for all teams' messages.
-        return get_connection().send_messages(messages) or 0
-    except OSError:
-        logger.exception("Draagvlak-e-mails (%s teams) mislukt", len(messages))
-        return 0
+    notificaties_queue_bulk(berichten=berichten)

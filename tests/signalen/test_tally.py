@@ -292,6 +292,18 @@ def test_one_email_per_team_per_run(team, lidmaatschap, mailoutbox):
     assert "Draagvlak bereikt voor 2 signalen" in mailoutbox[0].subject
 
 
+def test_each_batch_announces_its_own_crossings(team, mailoutbox):
+    # The announcement is written with the batch that marks the crossings: one mail per batch.
+    for _ in range(3):
+        _households(f.SignaalFactory(team=team), f.LidmaatschapFactory(team=team), 5)
+    assert _tally(batch_size=2).gemeld == 3
+    assert sorted(m.subject for m in mailoutbox) == [
+        "Draagvlak bereikt voor 2 signalen van " + team.naam,
+        "Draagvlak bereikt voor een signaal van " + team.naam,
+    ]
+    assert {tuple(m.to) for m in mailoutbox} == {("coordinator@example.nl",)}
+
+
 def wait_for(condition, timeout=30.0):
     """Poll until `condition()` holds: a real worker runs the queued task in its own time."""
     deadline = time.monotonic() + timeout
@@ -347,7 +359,7 @@ def test_a_long_list_of_crossings_is_cut_short_in_the_email(team, mailoutbox):
         for i in range(5):
             f.SteunbetuigingFactory(signaal=s, huishouden_hash=f"{s.pk:032x}{i:032x}")
     Signaal.objects.update(steun_herberekenen=True)
-    assert _tally(batch_size=10).gemeld == 27
+    assert _tally().gemeld == 27
     (mail,) = mailoutbox
     assert "Draagvlak bereikt voor 27 signalen" in mail.subject
     assert mail.body.count("/admin/signalen/signaal/") == 26  # 25 signals and the list

@@ -47,12 +47,28 @@ def _queries_of_one_batch(team, households: list[int]) -> int:
 def test_a_batchs_query_count_does_not_grow_with_its_size(team):
     # Each batch has signals that reach the threshold, that only find support, and that stay.
     small = _queries_of_one_batch(team, [5, 2, 0])
-    big = _queries_of_one_batch(f.TeamFactory(drempel_huishoudens=5), [5, 6, 2, 3, 0, 0, 7, 1, 5, 0, 2, 9])
+    other = f.TeamFactory(drempel_huishoudens=5)
+    f.LidmaatschapFactory(team=other, rol=Rol.COORDINATOR)
+    f.LidmaatschapFactory(team=other, rol=Rol.COORDINATOR)
+    big = _queries_of_one_batch(other, [5, 6, 2, 3, 0, 0, 7, 1, 5, 0, 2, 9])
     assert small == big
-    # Lock and read, team rules, one GROUP BY, one write, history per target status, then the
+    # Lock and read, team rules, one GROUP BY, one write, history per target status, the
+    # coördinatoren's addresses and one INSERT of the outbox rows for the crossings, then the
     # empty batch that ends the run, each batch in a savepoint (and released); on SQLite the
     # write is two bulk updates (signals that moved, signals that did not).
-    assert big == (11 if connection.vendor == "postgresql" else 12)
+    assert big == (13 if connection.vendor == "postgresql" else 14)
+
+
+def test_a_batch_queues_its_announcements_in_its_own_transaction(team):
+    from notificaties.models import Bericht
+
+    signalen = _signals(team, [5, 6, 5, 2])
+    signalen_tally(batch_size=2)
+    # Two batches with crossings: one mail each to the coördinator, naming that batch's signals.
+    rows = list(Bericht.objects.order_by("pk"))
+    assert [(b.ontvanger, b.soort) for b in rows] == [("coordinator@example.nl", "signalen.draagvlak")] * 2
+    assert [b.context["signaal_ids"] for b in rows] == [[signalen[0].pk, signalen[1].pk], [signalen[2].pk]]
+    assert all(b.sleutel.startswith(f"draagvlak:{team.pk}:") for b in rows)
 
 
 def test_only_moved_signals_get_new_status_timestamps(team):

@@ -139,6 +139,11 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# An SMTP server that accepts the connection but never answers must not hold a worker (and the
+# outbox row's lock) forever: the attempt fails after this many seconds and is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The outbox's first retry waits this long, each next one twice as long (at most an hour).
+NOTIFICATIES_BACKOFF_SECONDS = env.int("NOTIFICATIES_BACKOFF_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="VBT <vbt@localhost>")
 # Where links in mails sent outside a request (commands, tasks) point to.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

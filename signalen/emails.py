@@ -1,0 +1,84 @@
+"""The mails of signalen, as kinds of the outbox (`notificaties`): registered in
+SignalenConfig.ready(); each builder loads what its templates show by the ids stored in the row."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from notificaties import registry
+
+DOORGEZET_MAIL = "signalen.doorgezet"
+DRAAGVLAK_MAIL = "signalen.draagvlak"
+
+# A draagvlak mail names at most this many signals and links the admin list for the rest.
+MAX_IN_EMAIL = 25
+EMAIL_FIELDS = ["pk", "titel", "vertrouwelijk", "steun_huishoudens", "steun_anoniem", "steun_totaal"]
+
+
+def doorgezet_mail_context(context: dict) -> dict:
+    """A forwarded signal for the partner: what and where, never residents or households; for a
+    confidential signal only that there is one and whom to ask. Dropped if the signal is gone."""
+    from buurten.models import Partner, User
+
+    from .models import Signaal
+
+    signaal = (
+        Signaal.objects.select_related("team", "thema", "buurt").filter(pk=context["signaal_id"]).first()
+    )
+    partner = Partner.objects.filter(pk=context["partner_id"]).first()
+    if signaal is None or partner is None:
+        raise registry.BerichtVervallen("het signaal of de partner bestaat niet meer")
+    door = User.objects.filter(pk=context.get("door_id")).first()
+    return {"signaal": signaal, "partner": partner, "team": signaal.team, "door": door}
+
+
+def draagvlak_mail_context(context: dict) -> dict:
+    """Which of a team's signals just reached draagvlak, for its coördinatoren: at most
+    MAX_IN_EMAIL by name (a confidential one without its title), the admin list for the rest."""
+    from buurten.models import Team
+
+    from .models import Signaal, Status
+
+    team = Team.objects.filter(pk=context["team_id"]).first()
+    if team is None:
+        raise registry.BerichtVervallen("het team bestaat niet meer")
+    base = settings.SITE_URL.rstrip("/")
+    ids = context["signaal_ids"][:MAX_IN_EMAIL]
+    # Only what the template shows, as plain values ({{ s.thema.naam }} reads dicts too).
+    shown = {
+        row["pk"]: {**row, "thema": {"naam": row["thema__naam"]}, "buurt": {"naam": row["buurt__naam"]}}
+        for row in Signaal.objects.filter(pk__in=ids)
+        .order_by()
+        .values(*EMAIL_FIELDS, "thema__naam", "buurt__naam")
+    }
+    items = [
+        {"signaal": shown[pk], "url": base + reverse("admin:signalen_signaal_change", args=[pk])}
+        for pk in ids
+        if pk in shown
+    ]
+    if not items:
+        raise registry.BerichtVervallen("geen van de signalen bestaat nog")
+    aantal = context["aantal"]
+    return {
+        "team": team,
+        "items": items,
+        "aantal": aantal,
+        "meer": aantal - len(items),
+        "lijst_url": base
+        + reverse("admin:signalen_signaal_changelist")
+        + f"?status__exact={Status.DRAAGVLAK_BEREIKT}",
+    }
+
+
+def register_emails() -> None:
+    registry.register(
+        naam=DOORGEZET_MAIL,
+        subject_template="signalen/email/doorgezet_subject.txt",
+        body_template="signalen/email/doorgezet_body.txt",
+        build=doorgezet_mail_context,
+    )
+    registry.register(
+        naam=DRAAGVLAK_MAIL,
+        subject_template="signalen/email/draagvlak_bereikt_subject.txt",
+        body_template="signalen/email/draagvlak_bereikt_body.txt",
+        build=draagvlak_mail_context,
+    )
