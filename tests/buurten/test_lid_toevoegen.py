@@ -16,6 +16,7 @@ from tests.factories import (
     UserFactory,
     activate_totp,
 )
+from tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def test_adds_the_seat_and_mails_the_person_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         lid = add(team, coordinator, f"  {wijkagent.email.upper()} ", politie)
         assert mail.outbox == []  # nothing leaves before the commit
+    deliver_outbox()
     assert (lid.user, lid.team, lid.partner, lid.rol) == (wijkagent, team, politie, Rol.TEAMLID)
     assert set(wijkagent.lidmaatschappen.values_list("team__naam", flat=True)) == {
         "Malberg",
@@ -149,6 +151,7 @@ def test_coordinator_adds_through_the_page(
     assert response.status_code == 302
     assert response.url == reverse("buurten:team_leden", kwargs={"team_id": team.pk})
     assert Lidmaatschap.objects.filter(team=team, user=wijkagent, partner=politie).exists()
+    deliver_outbox()
     assert len(mail.outbox) == 1
     follow = client.get(response.url).content.decode()
     assert "is toegevoegd aan het team namens Politie Limburg." in follow

@@ -9,6 +9,7 @@ from django.core import mail
 from buurten.models import Lidmaatschap, PartnerType, Rol, User
 from buurten.services.uitnodigingen import uitnodiging_create
 from tests.factories import LidmaatschapFactory, PartnerFactory, TeamFactory
+from tests.outbox import deliver_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +27,7 @@ def test_accept_invitation_and_land_on_the_team_page(page, live_server):
         door=coordinator,
         base_url=live_server.url,
     )
+    deliver_outbox()
     (message,) = mail.outbox
     link = re.search(r"http://\S+/uitnodiging/\S+/", message.body).group(0)
 

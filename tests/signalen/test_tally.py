@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from buurten.models import Rol
+from notificaties.models import Bericht, BerichtStatus
 from signalen.models import Kanaal, Signaal, Status, TriageUitkomst
 from signalen.services import (
     signaal_status_change,
@@ -25,6 +26,7 @@ from signalen.services import (
 )
 from signalen.services.tally import steun_cutoff, steun_expiry
 from tests import factories as f
+from tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,9 @@ def _households(signaal, lidmaatschap, n, *, start=1, kanaal=Kanaal.HUISBEZOEK, 
 def _tally(**kwargs):
     # The coordinators' e-mail goes out after commit, as in production.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return signalen_tally(**kwargs)
+        result = signalen_tally(**kwargs)
+    deliver_outbox()
+    return result
 
 
 def _reload(signaal):
@@ -320,6 +324,7 @@ def test_register_queues_the_tally_after_commit(celery_worker, team, lidmaatscha
     assert wait_for(lambda: _reload(signaal).status == Status.DRAAGVLAK_BEREIKT)
     assert wait_for(lambda: not _reload(signaal).steun_herberekenen)
     assert wait_for(lambda: len(mailoutbox) == 1)
+    assert Bericht.objects.get().status == BerichtStatus.VERZONDEN
 
 
 def test_reopening_marks_the_signal_for_the_tally(celery_worker, team, coordinator):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from buurten.models import Rol
 from signalen.models import Signaal, Status, StatusWijziging, Steunbetuiging, TriageUitkomst
 from signalen.services import signalen_tally
 from signalen.services.tally import _array

@@ -11,10 +11,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from buurten.models import Rol
+from notificaties.models import Bericht, BerichtStatus
 from signalen.models import Signaal, Status, Steunbetuiging
 from signalen.services import signalen_tally
 from signalen.tasks import tally_support
 from tests import factories as f
+from tests.outbox import deliver_outbox
+from tests.signalen.test_tally import wait_for
 
 
 def _signals_with_support(n_signals: int, households: int) -> list[Signaal]:
@@ -41,6 +44,8 @@ def test_two_workers_at_once_notify_once(celery_worker, mailoutbox):
     assert sum(r["gemeld"] for r in results) == 20
     assert set(Signaal.objects.values_list("status", flat=True)) == {Status.DRAAGVLAK_BEREIKT}
     assert not Signaal.objects.filter(steun_herberekenen=True).exists()
+    # The announcements were queued with the batches; the worker sends them.
+    assert wait_for(lambda: not Bericht.objects.filter(status=BerichtStatus.WACHTEND).exists())
     # Each crossing is in exactly one e-mail.
     bodies = "".join(m.body for m in mailoutbox)
     for s in signalen:
@@ -76,4 +81,5 @@ def test_a_row_locked_by_another_worker_is_skipped_not_waited_for(mailoutbox):
         thread.join()
     assert signalen_tally().verwerkt == 1
     assert Signaal.objects.get(pk=signaal.pk).status == Status.DRAAGVLAK_BEREIKT
+    deliver_outbox()
     assert len(mailoutbox) == 1

@@ -10,6 +10,7 @@ from signalen.models import Status, StatusWijziging, TriageUitkomst
 from signalen.services import signaal_status_change, signaal_triage
 from signalen.workflow import ALLOWED_TRANSITIONS, CLOSED_STATUSES, OPEN_STATUSES, Actor, next_statuses
 from tests import factories as f
+from tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,7 @@ def test_triage_primaire_taak_emails_the_partner_without_resident_data(
             partner=partner,
             reden="Onderhoud openbare verlichting.",
         )
+    deliver_outbox()
     signaal.refresh_from_db()
     assert signaal.doorgezet_naar == partner
     assert signaal.triage_uitkomst == TriageUitkomst.PRIMAIRE_TAAK
@@ -199,6 +201,7 @@ def test_triage_of_a_confidential_signal_says_less(people, mailoutbox, django_ca
             door=people[Actor.COORDINATOR],
             partner=partner,
         )
+    deliver_outbox()
     body = mailoutbox[0].body
     assert "vertrouwelijk" in body
     assert "Buurman dealt" not in body and "huisnummer" not in body

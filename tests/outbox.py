@@ -1,0 +1,16 @@
+"""Tests that read the mail a service queued: send what waits in the outbox, here and now.
+
+On the embedded default the send task already ran in-process at the commit, so nothing waits
+and this does nothing. With REDIS_URL the task went to the broker, and a test without the
+`celery_worker` fixture has no worker: the rows are sent by the same service a worker calls.
+"""
+
+
+def deliver_outbox() -> int:
+    from notificaties.models import Bericht, BerichtStatus
+    from notificaties.services import bericht_send
+
+    ids = Bericht.objects.filter(status=BerichtStatus.WACHTEND, volgende_poging_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    return sum(bericht_send(bericht_id=pk) == BerichtStatus.VERZONDEN for pk in list(ids))
