@@ -5,6 +5,10 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.urls import reverse
+
+from buurten.models import Rol
+from tests import factories as f
 
 
 def free_port() -> int:
@@ -80,3 +84,21 @@ def silent_server():
         s.bind(("127.0.0.1", 0))
         s.listen(8)
         yield s.getsockname()[1]
+
+
+@pytest.fixture
+def coordinator():
+    team = f.TeamFactory(naam="Malberg")
+    user = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR).user
+    f.activate_totp(f.verify_email(user))
+    f.PartnerFactory(gemeente=team.gemeente, naam="Woonpunt")
+    return user
+
+
+def post_invitation(client, coordinator, email="anna@example.nl"):
+    client.force_login(coordinator)
+    lid = coordinator.lidmaatschappen.get()
+    url = reverse("buurten:uitnodigen", kwargs={"team_id": lid.team_id})
+    partner = lid.team.gemeente.partners.get(naam="Woonpunt")
+    response = client.post(url, {"email": email, "partner": partner.pk, "rol": Rol.TEAMLID})
+    return response, client.get(url).content.decode()

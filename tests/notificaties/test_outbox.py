@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from buurten.models import Rol, Uitnodiging
@@ -20,20 +19,11 @@ from notificaties.services import (
     notificatie_queue,
 )
 from notificaties.tasks import bericht_send_task
-from tests import factories as f
+from tests.notificaties.conftest import post_invitation
 
 pytestmark = pytest.mark.django_db
 
 EAGER = settings.CELERY_TASK_ALWAYS_EAGER
-
-
-@pytest.fixture
-def coordinator():
-    team = f.TeamFactory(naam="Malberg")
-    user = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR).user
-    f.activate_totp(f.verify_email(user))
-    f.PartnerFactory(gemeente=team.gemeente, naam="Woonpunt")
-    return user
 
 
 def invite(coordinator, email="anna@example.nl") -> Uitnodiging:
@@ -206,15 +196,6 @@ needs_eager = pytest.mark.skipif(
 )
 
 
-def _post_invitation(client, coordinator, email="anna@example.nl"):
-    client.force_login(coordinator)
-    lid = coordinator.lidmaatschappen.get()
-    url = reverse("buurten:uitnodigen", kwargs={"team_id": lid.team_id})
-    partner = lid.team.gemeente.partners.get(naam="Woonpunt")
-    response = client.post(url, {"email": email, "partner": partner.pk, "rol": Rol.TEAMLID})
-    return response, client.get(url).content.decode()
-
-
 @needs_eager
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("server", ["refuses", "down"])
@@ -223,7 +204,7 @@ def test_invitation_page_saves_and_says_the_mail_follows_when_smtp_fails(client,
         smtp.refuse("451 4.7.1 Even niet")
     else:
         smtp.stop()
-    response, page = _post_invitation(client, coordinator)
+    response, page = post_invitation(client, coordinator)
     assert response.status_code == 302
     assert (
         "De uitnodiging voor anna@example.nl is opgeslagen; de e-mail wordt zo snel mogelijk verstuurd."
@@ -246,7 +227,7 @@ def test_invitation_page_saves_and_says_the_mail_follows_when_smtp_fails(client,
 @needs_eager
 @pytest.mark.django_db(transaction=True)
 def test_invitation_page_says_sent_when_the_server_took_it(client, smtp, coordinator):
-    response, page = _post_invitation(client, coordinator)
+    response, page = post_invitation(client, coordinator)
     assert response.status_code == 302
     assert "De uitnodiging is verstuurd naar anna@example.nl." in page
     assert len(smtp.messages) == 1
