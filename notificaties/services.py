@@ -9,6 +9,7 @@ a worker died) waits for the lock, finds the row sent and does nothing.
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +33,10 @@ MAX_POGINGEN = 8
 # once it is this old; younger ones are still on their way.
 ONDERWEG = dt.timedelta(minutes=2)
 SLEUTEL_MAX = 200
+# The beat task stops trying more rows after this long (a hanging server costs EMAIL_TIMEOUT per
+# row); the next run, a minute later, goes on.
+RESEND_BUDGET = dt.timedelta(seconds=45)
+BEZIG = "bezig"  # another process is sending the row right now
 
 
 def backoff(pogingen: int) -> dt.timedelta:
@@ -153,20 +158,21 @@ def _fout(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def bericht_send(*, bericht_id: int, now: dt.datetime | None = None) -> str:
+def bericht_send(*, bericht_id: int, now: dt.datetime | None = None, skip_locked: bool = False) -> str:
     """Send one outbox row unless it was sent (or given up) already; returns its status afterwards.
 
     The row is locked while the message goes out, so a concurrent delivery of the same row waits
-    and then finds it sent. An SMTP or connection error (OSError) records the error and the next
-    attempt's time and raises VerzendFout, so that the task retries with backoff; after
-    MAX_POGINGEN attempts, or on an error that a retry cannot fix (the kind's builder finds its
-    object gone, a template fails), the row is `mislukt` with the error, for the admin to see.
+    and then finds it sent (with `skip_locked` it does not wait but returns "bezig"). An SMTP or
+    connection error (OSError) records the error and the next attempt's time and raises
+    VerzendFout, so that the task retries with backoff; after MAX_POGINGEN attempts, or on an
+    error that a retry cannot fix (the kind's builder finds its object gone, a template fails),
+    the row is `mislukt` with the error, for the admin to see.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        bericht = Bericht.objects.select_for_update().filter(pk=bericht_id).first()
+        bericht = Bericht.objects.select_for_update(skip_locked=skip_locked).filter(pk=bericht_id).first()
         if bericht is None:
-            return "weg"
+            return BEZIG if skip_locked and Bericht.objects.filter(pk=bericht_id).exists() else "weg"
         if bericht.status != BerichtStatus.WACHTEND:
             return bericht.status
         try:
@@ -222,11 +228,15 @@ def berichten_due(*, now: dt.datetime | None = None, limit: int = 1000) -> list[
 
 
 def berichten_resend_due(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Try every due row once now (the beat task): {status: count} of what happened."""
+    """Try each due row once now (the beat task), skipping rows another process is sending and
+    stopping after RESEND_BUDGET: {status: count} of what happened."""
     counts: dict[str, int] = {}
+    deadline = time.monotonic() + RESEND_BUDGET.total_seconds()
     for pk in berichten_due(now=now):
+        if time.monotonic() > deadline:
+            break
         try:
-            status = bericht_send(bericht_id=pk, now=now)
+            status = bericht_send(bericht_id=pk, now=now, skip_locked=True)
         except VerzendFout:
             status = BerichtStatus.WACHTEND
         counts[status] = counts.get(status, 0) + 1

@@ -1,10 +1,12 @@
 """The outbox against a real SMTP server: sent once, retried when refused, down or hanging."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from buurten.models import Rol, Uitnodiging
@@ -231,3 +233,34 @@ def test_invitation_page_says_sent_when_the_server_took_it(client, smtp, coordin
     assert response.status_code == 302
     assert "De uitnodiging is verstuurd naar anna@example.nl." in page
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_beat_skips_a_row_that_another_process_is_sending(smtp, coordinator):
+    invite(coordinator)  # committed: sent at once (in-process) or handed to the broker
+    row = Bericht.objects.get()
+    Bericht.objects.filter(pk=row.pk).update(
+        status=BerichtStatus.WACHTEND, volgende_poging_at=None, pogingen=0
+    )
+    sent_before = len(smtp.messages)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_sender():
+        with transaction.atomic():
+            Bericht.objects.select_for_update().get(pk=row.pk)
+            locked.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    thread = threading.Thread(target=other_sender)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        later = row.created_at + dt.timedelta(minutes=3)
+        assert berichten_resend_due(now=later) == {"bezig": 1}  # not waited for
+    finally:
+        release.set()
+        thread.join()
+    assert berichten_resend_due(now=later) == {"verzonden": 1}
+    assert len(smtp.messages) == sent_before + 1
