@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from buurten.models import Rol, Uitnodiging
@@ -21,6 +22,7 @@ from notificaties.services import (
     notificatie_queue,
 )
 from notificaties.tasks import bericht_send_task
+from tests import factories as f
 from tests.notificaties.conftest import post_invitation
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +266,25 @@ def test_beat_skips_a_row_that_another_process_is_sending(smtp, coordinator):
         thread.join()
     assert berichten_resend_due(now=later) == {"verzonden": 1}
     assert len(smtp.messages) == sent_before + 1
+
+
+@needs_eager
+@pytest.mark.django_db(transaction=True)
+def test_adding_an_account_with_the_server_down_says_the_mail_follows(client, smtp, coordinator):
+    wijkagent = f.UserFactory(email="agent@politie.example")
+    smtp.stop()
+    client.force_login(coordinator)
+    lid = coordinator.lidmaatschappen.get()
+    url = reverse("buurten:lid_toevoegen", kwargs={"team_id": lid.team_id})
+    partner = lid.team.gemeente.partners.get(naam="Woonpunt")
+    response = client.post(
+        url, {"email": wijkagent.email, "partner": partner.pk, "rol": Rol.TEAMLID}, follow=True
+    )
+    assert response.status_code == 200
+    assert "De e-mail daarover wordt zo snel mogelijk verstuurd." in response.content.decode()
+    assert wijkagent.lidmaatschappen.filter(team_id=lid.team_id).exists()
+    row = Bericht.objects.get(soort="buurten.toegevoegd")
+    assert (row.status, row.pogingen) == ("wachtend", 1) and "ConnectionRefusedError" in row.fout
+    smtp.start()
+    assert berichten_resend_due(now=row.volgende_poging_at) == {"verzonden": 1}
+    assert len(smtp.messages) == 1
