@@ -5,6 +5,18 @@ and this does nothing. With REDIS_URL the task went to the broker, and a test wi
 `celery_worker` fixture has no worker: the rows are sent by the same service a worker calls.
 """
 
+import time
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:
+    """Poll until `condition()` holds: a real worker sends in its own time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
 
 def deliver_outbox() -> int:
     from notificaties.models import Bericht, BerichtStatus

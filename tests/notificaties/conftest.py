@@ -5,7 +5,6 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.urls import reverse
 
 from buurten.models import Rol
 from tests import factories as f
@@ -93,12 +92,3 @@ def coordinator():
     f.activate_totp(f.verify_email(user))
     f.PartnerFactory(gemeente=team.gemeente, naam="Woonpunt")
     return user
-
-
-def post_invitation(client, coordinator, email="anna@example.nl"):
-    client.force_login(coordinator)
-    lid = coordinator.lidmaatschappen.get()
-    url = reverse("buurten:uitnodigen", kwargs={"team_id": lid.team_id})
-    partner = lid.team.gemeente.partners.get(naam="Woonpunt")
-    response = client.post(url, {"email": email, "partner": partner.pk, "rol": Rol.TEAMLID})
-    return response, client.get(url).content.decode()

@@ -23,7 +23,7 @@ from notificaties.services import (
 )
 from notificaties.tasks import bericht_send_task
 from tests import factories as f
-from tests.notificaties.conftest import post_invitation
+from tests.notificaties.pages import post_invitation
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from buurten.services.uitnodigingen import uitnodiging_mail_sleutel
 from notificaties.models import Bericht, BerichtStatus
 from notificaties.services import berichten_resend_due
 from notificaties.tasks import bericht_send_task
-from tests.notificaties.conftest import post_invitation
-from tests.signalen.test_tally import wait_for
+from tests.notificaties.pages import post_invitation
+from tests.outbox import wait_for
 
 pytestmark = [
     pytest.mark.skipif(

@@ -16,8 +16,7 @@ from signalen.models import Signaal, Status, Steunbetuiging
 from signalen.services import signalen_tally
 from signalen.tasks import tally_support
 from tests import factories as f
-from tests.outbox import deliver_outbox
-from tests.signalen.test_tally import wait_for
+from tests.outbox import deliver_outbox, wait_for
 
 
 def _signals_with_support(n_signals: int, households: int) -> list[Signaal]:
