@@ -324,7 +324,8 @@ def test_register_queues_the_tally_after_commit(celery_worker, team, lidmaatscha
     assert wait_for(lambda: _reload(signaal).status == Status.DRAAGVLAK_BEREIKT)
     assert wait_for(lambda: not _reload(signaal).steun_herberekenen)
     assert wait_for(lambda: len(mailoutbox) == 1)
-    assert Bericht.objects.get().status == BerichtStatus.VERZONDEN
+    # The row is marked sent when the worker's transaction commits, just after the message left.
+    assert wait_for(lambda: Bericht.objects.get().status == BerichtStatus.VERZONDEN)
 
 
 def test_reopening_marks_the_signal_for_the_tally(celery_worker, team, coordinator):
