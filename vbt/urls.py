@@ -12,5 +12,12 @@ urlpatterns = [
     path("", include("buurten.urls")),
 ]
 
+# Error pages in the site's look (core.views); with DEBUG on, core.middleware.DebugNotFoundMiddleware
+# keeps Django's technical 404 for superusers.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 # MEDIA_URL is deliberately not served, not even with DEBUG: the only uploads are signal photos,
 # and signalen.views.signaal.foto streams those to members of the signal's team only.

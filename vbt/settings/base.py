@@ -56,7 +56,11 @@ MIDDLEWARE = [
     "audit.context.AuditOriginMiddleware",
     # After AccountMiddleware: coordinators and staff set up TOTP before the admin opens.
     "buurten.mfa.MFARequiredMiddleware",
+    # Last: with DEBUG on, only a superuser sees Django's technical 404 (it lists every URL pattern).
+    "core.middleware.DebugNotFoundMiddleware",
 ]
+# A refused CSRF check gets the site's 403 page with a Dutch reason.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 ROOT_URLCONF = "vbt.urls"
 WSGI_APPLICATION = "vbt.wsgi.application"
