@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from buurten import mfa
 from core.views import health
 
 urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
+    # allauth's TOTP setup, ending on the page the person asked for instead of the recovery codes.
+    path("accounts/2fa/totp/activate/", mfa.totp_activate),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("signalen.urls")),

@@ -3,6 +3,8 @@
 The world is built once for the module (the `world` fixture); what a test writes is rolled back.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -93,9 +95,10 @@ def test_role_changing_a_role(client, world, role):
 def test_coordinator_without_totp_is_sent_to_set_it_up(client):
     seat = f.LidmaatschapFactory(rol=Rol.COORDINATOR)
     client.force_login(seat.user)
-    response = client.get(reverse("signalen:team_instellingen", kwargs={"team_id": seat.team.pk}))
+    page = reverse("signalen:team_instellingen", kwargs={"team_id": seat.team.pk})
+    response = client.get(page)
     assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("mfa_activate_totp") + "?" + urlencode({"next": page})  # and back
 
 
 @pytest.mark.parametrize(

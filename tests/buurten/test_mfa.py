@@ -1,8 +1,10 @@
 """TOTP two-factor authentication: mandatory for coordinators and staff."""
 
 import time
+from urllib.parse import urlencode
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -49,7 +51,7 @@ def test_admin_redirects_to_mfa_setup_without_totp(client, request, who):
     client.force_login(user)
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert response.url == SETUP
+    assert response.url == f"{SETUP}?next=%2Fadmin%2F"
     page = client.get(SETUP, follow=True)
     assert "tweestapsverificatie nodig" in page.content.decode()
 
@@ -57,9 +59,10 @@ def test_admin_redirects_to_mfa_setup_without_totp(client, request, who):
 def test_coordinator_page_redirects_to_mfa_setup_without_totp(client, coordinator):
     team = coordinator.lidmaatschappen.get().team
     client.force_login(coordinator)
-    response = client.get(reverse("buurten:uitnodigen", kwargs={"team_id": team.pk}))
+    page = reverse("buurten:uitnodigen", kwargs={"team_id": team.pk})
+    response = client.get(page)
     assert response.status_code == 302
-    assert response.url == SETUP
+    assert response.url == f"{SETUP}?{urlencode({'next': page})}"
 
 
 def test_teamlid_is_not_asked_for_mfa(client):
@@ -112,12 +115,7 @@ def test_login_with_totp_asks_for_the_code(client, superuser):
 
 def test_coordinator_sets_up_totp_on_the_dutch_page(client, coordinator):
     login(client, coordinator)
-    # Adding a second factor is account-sensitive: allauth asks for the password once more.
-    response = client.get(SETUP)
-    assert response.url.startswith(reverse("account_reauthenticate"))
-    assert "Bevestig dat jij het bent" in client.get(response.url).content.decode()
-    response = client.post(response.url, {"password": WACHTWOORD})
-    assert response.url == SETUP
+    # The password was typed a moment ago: the setup page opens without asking it again.
     page = client.get(SETUP)
     assert page.status_code == 200
     html = page.content.decode()
@@ -154,10 +152,76 @@ def test_invited_coordinator_sets_up_totp_right_after_accepting(client, coordina
             "password2": "Zonnebloem-Maas-7",
         },
     )
-    invite_page = client.get(reverse("buurten:uitnodigen", kwargs={"team_id": lid.team.pk}))
-    assert invite_page.url == SETUP
-    page = client.get(SETUP)  # the password was typed a moment ago: no second prompt
+    invite = reverse("buurten:uitnodigen", kwargs={"team_id": lid.team.pk})
+    setup = client.get(invite).url
+    assert setup == f"{SETUP}?{urlencode({'next': invite})}"
+    page = client.get(setup)  # the password was typed a moment ago: no second prompt
     assert page.status_code == 200
-    response = client.post(SETUP, {"code": current_code(page.context["form"].secret)})
-    assert response.status_code == 302
-    assert client.get(reverse("buurten:uitnodigen", kwargs={"team_id": lid.team.pk})).status_code == 200
+    response = client.post(setup, {"code": current_code(page.context["form"].secret), "next": invite})
+    assert response.url == invite
+    assert client.get(invite).status_code == 200
+
+
+def test_first_visit_goes_login_totp_setup_and_back_to_the_page_asked_for(client, coordinator):
+    dashboard = reverse("signalen:dashboard")
+    response = client.get(dashboard)
+    assert response.url == f"{reverse('account_login')}?next=/signalen/dashboard/"
+    response = client.post(response.url, {"login": coordinator.email, "password": WACHTWOORD})
+    assert response.url == dashboard
+    setup = client.get(dashboard).url
+    assert setup == f"{SETUP}?next=%2Fsignalen%2Fdashboard%2F"
+
+    page = client.get(setup)  # no second password prompt right after logging in
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "tweestapsverificatie nodig" in html
+    assert '<input type="hidden" name="next" value="/signalen/dashboard/">' in html
+    assert "Code uit je authenticator-app" in html  # allauth's label has no Dutch translation
+    response = client.post(SETUP, {"code": current_code(page.context["form"].secret), "next": dashboard})
+    assert response.url == dashboard  # not the recovery-codes page
+    assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists()
+    assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.RECOVERY_CODES).exists()
+
+    page = client.get(dashboard)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Dashboard coördinator" in html
+    assert "Je vindt ze op de pagina Tweestapsverificatie (/accounts/2fa/)." in html
+
+
+def test_setup_later_than_the_timeout_after_login_asks_the_password_again(client, coordinator, settings):
+    login(client, coordinator)
+    session = client.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    records[-1]["at"] -= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1  # the login is now that old
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session.save()
+
+    response = client.get(f"{SETUP}?next=%2Fsignalen%2Fdashboard%2F")
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert "Bevestig dat jij het bent" in client.get(response.url).content.decode()
+    wrong = client.post(response.url, {"password": "niet-mijn-wachtwoord"})
+    assert wrong.status_code == 200
+    response = client.post(response.url, {"password": WACHTWOORD})
+    assert response.url == f"{SETUP}?next=%2Fsignalen%2Fdashboard%2F"
+    assert client.get(response.url).status_code == 200
+
+
+def test_setup_never_sends_to_another_site(client, coordinator):
+    login(client, coordinator)
+    page = client.get(f"{SETUP}?next=https://elders.example/")
+    assert 'name="next" value="https://elders.example/"' not in page.content.decode()
+    response = client.post(
+        SETUP, {"code": current_code(page.context["form"].secret), "next": "https://elders.example/"}
+    )
+    assert response.url == reverse("mfa_view_recovery_codes")  # allauth's own ending
+
+
+def test_a_form_post_without_totp_returns_to_the_page_of_the_form(client, coordinator):
+    team = coordinator.lidmaatschappen.get().team
+    client.force_login(coordinator)
+    form_page = reverse("buurten:uitnodigen", kwargs={"team_id": team.pk})
+    response = client.post(form_page, {"email": "x@example.nl"}, HTTP_REFERER=f"http://testserver{form_page}")
+    assert response.url == f"{SETUP}?{urlencode({'next': form_page})}"
+    response = client.post(form_page, {"email": "x@example.nl"}, HTTP_REFERER="https://elders.example/")
+    assert response.url == SETUP

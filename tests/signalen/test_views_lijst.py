@@ -147,7 +147,8 @@ def test_dashboard_is_for_coordinators(teamlid_client, signalen):
 def test_dashboard_needs_two_factor_authentication(client, coordinator, signalen):
     client.force_login(coordinator)
     response = client.get(reverse("signalen:dashboard"))
-    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    setup = reverse("mfa_activate_totp") + "?next=%2Fsignalen%2Fdashboard%2F"  # and back here afterwards
+    assert response.status_code == 302 and response["Location"] == setup
 
 
 def test_dashboard_query_count(client, coordinator, team, thema, django_assert_max_num_queries):

@@ -161,6 +161,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "buurten.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VBT] "
+# A login counts as a recent authentication for this long (buurten.adapters): a new coordinator sets
+# up TOTP right after logging in without typing the password twice; later the password is asked again.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VBT"
 
