@@ -81,9 +81,32 @@ def test_back_link_only_to_a_page_of_this_site(client, teamlid):
     assert NAAR_START in html
 
 
-def test_403_without_a_reason_is_still_dutch(client, teamlid):
+@pytest.mark.urls("tests.core.urls_kapot")
+def test_403_without_a_reason_is_still_dutch(client):
+    response = client.get("/geweigerd/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert_site_look(html)
+    assert "<h1>Geen toegang</h1>" in html
+    assert "Je mag deze pagina niet openen of dit niet doen." in html
+    assert '<p class="fout">' not in html
+
+
+@pytest.mark.urls("tests.core.urls_kapot")
+@pytest.mark.parametrize("address", ["/bestaat-niet/object/", "/bestaat-niet/leeg/"])
+def test_404_hides_djangos_internal_messages(client, address):
+    response = client.get(address)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert_site_look(html)
+    assert "<h1>Pagina niet gevonden</h1>" in html
+    assert '<p class="fout">' not in html
+    assert "matches the given query" not in html and "Team" not in html
+
+
+def test_403_of_the_admin_for_a_team_member(client, teamlid):
     client.force_login(teamlid)
-    response = client.get("/admin/", follow=True)  # logged in, not admitted: the admin's bare 403
+    response = client.get("/admin/", follow=True)  # logged in, not admitted
     assert response.status_code == 403
     html = response.content.decode()
     assert_site_look(html)

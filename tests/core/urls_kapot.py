@@ -1,6 +1,8 @@
-"""The site's URLs plus views that fail on purpose, for the 500 page tests."""
+"""The site's URLs plus views that fail on purpose, for the error page tests."""
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path
 
 from vbt.urls import handler400, handler403, handler404, handler500
@@ -24,7 +26,24 @@ def kapot_voor_lid(request: HttpRequest) -> HttpResponse:
     raise RuntimeError(f"{GEHEIM} bij {request.user.email}")
 
 
+def geweigerd(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied
+
+
+def bestaat_niet(request: HttpRequest) -> HttpResponse:
+    from buurten.models import Team
+
+    return get_object_or_404(Team, pk=0)
+
+
+def lege_404(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
 urlpatterns = [
+    path("geweigerd/", geweigerd),
+    path("bestaat-niet/object/", bestaat_niet),
+    path("bestaat-niet/leeg/", lege_404),
     path("kapot/lid/", kapot_voor_lid),
     path("kapot/", kapot),
     path("kapot/database/", kapot_na_inloggen),
