@@ -199,6 +199,27 @@ def test_500_renders_while_the_database_refuses_every_query(teamlid):
     assert "Inloggen" in html
 
 
+@pytest.mark.django_db(transaction=True)
+def test_500_renders_when_the_database_server_is_unreachable(teamlid):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL): the in-memory SQLite test database cannot go down")
+    client = Client(raise_request_exception=False)
+    client.force_login(teamlid)
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict["PORT"] = "1"  # reconnecting now hits a dead port
+    try:
+        response = client.get("/")  # the home page loads the session and the person's teams
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert_site_look(html)
+    assert "<h1>Er ging iets mis</h1>" in html
+    assert "OperationalError" not in html and "port 1" not in html
+
+
 @pytest.mark.urls("tests.core.urls_kapot")
 def test_500_page_itself_does_not_query(teamlid, django_assert_num_queries):
     client = Client(raise_request_exception=False)
