@@ -26,6 +26,7 @@ from django.db.models import Max, Min
 
 from bench import synthetic_cbs
 from buurten import cbs
+from core.actors import COMMAND
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOKUPS = 200_000
@@ -71,7 +72,7 @@ def _import(bestand: Path, soort: str) -> tuple[str, float, object, int, int]:
     features = len(json.loads(bestand.read_bytes())["features"])
     with throwaway_database() as backend:
         start = time.perf_counter()
-        result = gebieden_import(bron=bestand)
+        result = gebieden_import(door=COMMAND, bron=bestand)
         seconds = time.perf_counter() - start
         met_grens = MODELLEN[soort].objects.exclude(geometrie=None).count()
     return backend, seconds, result, features, met_grens
@@ -128,7 +129,7 @@ def point_lookup() -> dict:
 
     bestand = synthetic_cbs.bestand()
     with throwaway_database() as backend:
-        gebieden_import(bron=bestand)
+        gebieden_import(door=COMMAND, bron=bestand)
         box = Buurt.objects.aggregate(Min("min_lon"), Min("min_lat"), Max("max_lon"), Max("max_lat"))
         rng = np.random.default_rng(7)
         lons = rng.uniform(box["min_lon__min"], box["max_lon__max"], LOOKUPS).tolist()

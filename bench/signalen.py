@@ -36,6 +36,8 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.actors import TALLY
+
 SIGNALEN = 100_000
 STEUN = 1_000_000
 TEAMS = 100
@@ -400,7 +402,7 @@ def _timed_tally(now=None) -> _Run:
     conn.run_and_clear_commit_hooks = timed_hooks
     try:
         start = time.perf_counter()
-        result = signalen_tally(now=now) if now else signalen_tally()
+        result = signalen_tally(door=TALLY, now=now) if now else signalen_tally(door=TALLY)
         seconds = time.perf_counter() - start
     finally:
         del conn.run_and_clear_commit_hooks
@@ -485,7 +487,7 @@ def tally_incremental() -> dict:
 
     now = _prepare()
     cutoff = steun_cutoff_for(now)
-    signalen_tally()  # a counted database, as after the last beat run
+    signalen_tally(door=TALLY)  # a counted database, as after the last beat run
     with connection.cursor() as cur:
         cur.execute("SELECT min(id), count(*) FROM signalen_signaal WHERE titel = %s", [MARK])
         first_id, count = cur.fetchone()

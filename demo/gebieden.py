@@ -10,6 +10,7 @@ from shapely.geometry import shape
 import buurten
 from buurten.models import Buurt, Wijk
 from buurten.services.importeren import gebieden_import
+from core.actors import DEMO
 
 DATA = Path(buurten.__file__).resolve().parent / "data" / "cbs"
 WIJKEN = DATA / "maastricht-wijken-2014.geojson"
@@ -31,7 +32,8 @@ def load_places(*, stdout, style) -> None:
         "geometry": json.loads(shapely.to_geojson(omtrek)),
     }
     gebieden_import(
-        bron={"type": "FeatureCollection", "features": [gemeente, *wijken["features"], *buurten["features"]]}
+        bron={"type": "FeatureCollection", "features": [gemeente, *wijken["features"], *buurten["features"]]},
+        door=DEMO,
     )
     aantal_buurten = Buurt.objects.filter(wijk__gemeente__code=GEMEENTE_CODE).count()
     aantal_wijken = Wijk.objects.filter(gemeente__code=GEMEENTE_CODE).count()

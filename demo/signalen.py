@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from buurten.models import Gemeente, Lidmaatschap, Partner, Rol, Team
+from core.actors import DEMO
 from signalen.models import Kanaal, Signaal, Status, Thema, TriageUitkomst, Wijkronde
 from signalen.services import (
     signaal_log,
@@ -233,7 +234,7 @@ def load(*, stdout, style) -> None:
     """Seed themas for every gemeente with a team and demo signals for the demo teams."""
     vandaag = timezone.localdate()
     for gemeente in Gemeente.objects.filter(Q(teams__isnull=False) | Q(code=GEMEENTE_CODE)).distinct():
-        thema_seed_defaults(gemeente=gemeente)
+        thema_seed_defaults(gemeente=gemeente, door=DEMO)
     created = 0
     to_triage = []
     for slug, spec in SIGNALEN.items():
@@ -244,7 +245,7 @@ def load(*, stdout, style) -> None:
         created += n
         to_triage += triage
     # Count now rather than waiting for the worker, so triage can follow.
-    signalen_tally()
+    signalen_tally(door=DEMO)
     for signaal, triage, coordinator in to_triage:
         signaal.refresh_from_db()
         if signaal.status != Status.DRAAGVLAK_BEREIKT:

@@ -22,6 +22,7 @@ from buurten.services.teams import (
     subgebied_create,
     team_doel_update,
 )
+from core.actors import DEMO
 
 BEHEERDER_EMAIL = "beheer@example.org"
 DEMO_WACHTWOORD = "vbt-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -137,7 +138,7 @@ def _account(email: str, voornaam: str, achternaam: str, **extra) -> User:
 
 def _seat(*, team: Team, user: User, partner: Partner, rol: str) -> None:
     if not Lidmaatschap.objects.filter(team=team, user=user, partner=partner).exists():
-        lidmaatschap_create(team=team, door=None, user=user, partner=partner, rol=rol)
+        lidmaatschap_create(team=team, door=DEMO, user=user, partner=partner, rol=rol)
 
 
 def _kern(buurt: Buurt) -> dict | None:
@@ -192,7 +193,7 @@ def load_teams(*, stdout, style) -> None:
             vandaag = dt.date(2026, 1, 1)
             team_doel_update(
                 team=team,
-                door=None,
+                door=DEMO,
                 doel=spec["doel"],
                 doel_start=vandaag,
                 doel_evaluatie=vandaag.replace(year=vandaag.year + 1),
@@ -200,7 +201,7 @@ def load_teams(*, stdout, style) -> None:
         for key, (toezegging, gevraagd) in spec["inzet"].items():
             if not team.inzet.filter(partner=partners[key]).exists():
                 partnerinzet_update(
-                    team=team, door=None, partner=partners[key], toezegging=toezegging, gevraagd=gevraagd
+                    team=team, door=DEMO, partner=partners[key], toezegging=toezegging, gevraagd=gevraagd
                 )
 
         voornaam, achternaam = spec["coordinator"]
@@ -217,7 +218,7 @@ def load_teams(*, stdout, style) -> None:
             if Subgebied.objects.filter(team=team, buurt=buurt, naam=naam).exists():
                 continue
             subgebied_create(
-                team=team, door=None, buurt=buurt, naam=naam, geometrie=_kern(buurt) if met_vlak else None
+                team=team, door=DEMO, buurt=buurt, naam=naam, geometrie=_kern(buurt) if met_vlak else None
             )
 
     stdout.write(

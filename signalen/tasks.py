@@ -7,6 +7,8 @@ A task imports its service inside its body, so services may import this module t
 from celery import shared_task
 from django.db import OperationalError
 
+from core.actors import RETENTION, TALLY
+
 
 # A lost database or broker connection is retried; the tally is idempotent, so a retry (or a
 # redelivery after a worker died mid-run, acks_late) only finishes what was left marked.
@@ -18,7 +20,7 @@ def tally_support(signaal_ids: list[int] | None = None) -> dict:
     """
     from .services.tally import signalen_tally
 
-    result = signalen_tally(signaal_ids=signaal_ids)
+    result = signalen_tally(door=TALLY, signaal_ids=signaal_ids)
     return {
         "verwerkt": result.verwerkt,
         "bereikt": result.bereikt,
@@ -33,4 +35,4 @@ def purge_expired() -> int:
     """Remove closed signals past their team's bewaartermijn (AVG); runs daily from Celery beat."""
     from .services.bewaren import signalen_purge_expired
 
-    return signalen_purge_expired()
+    return signalen_purge_expired(door=RETENTION)

@@ -3,7 +3,7 @@
 Only `signalen.services.status` changes a status (it locks the row, checks this table and
 writes a `StatusWijziging`). Who may make a move:
 
-- ``SYSTEEM``: only the support tally (`signalen_tally`), with ``door=None``. Draagvlak is
+- ``SYSTEEM``: only the support tally (`signalen_tally`), with a ``SystemActor``. Draagvlak is
   counted, never declared: no person can move a signal to or from *draagvlak bereikt*.
 - ``COORDINATOR``: a coördinator of the signal's team (or a superuser).
 - ``TEAMLID``: any member of the signal's team (coördinatoren included).

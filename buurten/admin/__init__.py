@@ -15,7 +15,14 @@ message shows next to the field and nothing is written.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import register_team_scope
+
 from . import gebieden, mensen, teams
+from .access import coord_team_ids
+
+# The audit log's admin shows a coördinator the rows of the teams they coordinate (by the same
+# per-request ids as every other ModelAdmin here); audit itself does not import buurten.
+register_team_scope(coord_team_ids)
 
 admin.site.site_header = _("VBT-beheer")
 admin.site.site_title = _("VBT-beheer")

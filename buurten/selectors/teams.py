@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from audit.services import audit_refused
 from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, User
 from core.geojson import feature_collection
 
@@ -92,18 +93,41 @@ def coordinates_any_team(*, user: Any) -> bool:
     return Lidmaatschap.objects.filter(user_id=user.pk, rol=Rol.COORDINATOR).exists()
 
 
+def partner_names_for_user_in_team(*, user: Any, team_id: int) -> str:
+    """The partner(s) a person sits in the team for, as audit rows name them ("" without a seat)."""
+    namen = (
+        Lidmaatschap.objects.filter(user_id=user.pk, team_id=team_id)
+        .order_by("partner__naam")
+        .values_list("partner__naam", flat=True)
+        .distinct()
+    )
+    return ", ".join(namen)
+
+
 def team_get_for_user(*, user: Any, team_id: int) -> Team:
-    """The team if the person may see it; a 404 otherwise, so other teams stay invisible."""
+    """The team if the person may see it; a 404 otherwise (audited), so other teams stay invisible."""
     team = team_list_for_user(user=user).filter(pk=team_id).first()
     if team is None:
+        audit_refused(
+            door=user, object=("buurten.team", team_id), status=404, team_id=_existing_team_id(team_id)
+        )
         raise Http404(_("Dit team bestaat niet of je bent er geen lid van."))
     return team
 
 
+def _existing_team_id(team_id: Any) -> int | None:
+    # The refused row belongs to the team that was asked for, so its coördinatoren see it.
+    try:
+        return Team.objects.filter(pk=int(team_id)).values_list("pk", flat=True).first()
+    except (TypeError, ValueError):
+        return None
+
+
 def team_get_for_coordinator(*, user: Any, team_id: int) -> Team:
-    """The team if the person manages it: 404 for a team they are not in, 403 for a teamlid."""
+    """The team if the person manages it: 404 for a team they are not in, 403 for a teamlid (both audited)."""
     team = team_get_for_user(user=user, team_id=team_id)
     if not is_coordinator(user=user, team=team):
+        audit_refused(door=user, object=team, status=403, team_id=team.pk)
         raise PermissionDenied(_("Alleen een coördinator van dit team mag dit doen."))
     return team
 
@@ -129,6 +153,9 @@ def team_detail_for_user(*, user: Any, team_id: int) -> Team:
         .first()
     )
     if team is None:
+        audit_refused(
+            door=user, object=("buurten.team", team_id), status=404, team_id=_existing_team_id(team_id)
+        )
         raise Http404(_("Dit team bestaat niet of je bent er geen lid van."))
     return team
 
@@ -166,6 +193,12 @@ def lidmaatschap_get_for_coordinator(*, user: Any, team: Team, lidmaatschap_id: 
         .first()
     )
     if lid is None:
+        andere_team_id = (
+            Lidmaatschap.objects.filter(pk=lidmaatschap_id).values_list("team_id", flat=True).first()
+        )
+        audit_refused(
+            door=user, object=("buurten.lidmaatschap", lidmaatschap_id), status=404, team_id=andere_team_id
+        )
         raise Http404(_("Dit lidmaatschap bestaat niet in dit team."))
     return lid
 
@@ -175,10 +208,14 @@ def subgebied_list_for_user(*, user: Any) -> QuerySet[Subgebied]:
     return Subgebied.objects.filter(team_id__in=team_ids_for_user(user=user)).select_related("team", "buurt")
 
 
-def subgebied_get_for_team(*, team: Team, subgebied_id: int) -> Subgebied:
-    """A subgebied of this team; 404 when it belongs to another team."""
+def subgebied_get_for_team(*, user: Any, team: Team, subgebied_id: int) -> Subgebied:
+    """A subgebied of this team; 404 (audited for `user`) when it belongs to another team."""
     sub = Subgebied.objects.filter(team_id=team.pk, pk=subgebied_id).select_related("buurt", "team").first()
     if sub is None:
+        andere_team_id = Subgebied.objects.filter(pk=subgebied_id).values_list("team_id", flat=True).first()
+        audit_refused(
+            door=user, object=("buurten.subgebied", subgebied_id), status=404, team_id=andere_team_id
+        )
         raise Http404(_("Dit subgebied bestaat niet in dit team."))
     return sub
 

@@ -27,10 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.services import audit_record
 from buurten import cbs
 from buurten.cbs import SOORTEN, ImportFout, Kandidaat, Melding, Onbruikbaar
 from buurten.models import Buurt, Gemeente, Wijk
 from buurten.selectors.gebieden import buurt_index_invalidate
+from core.actors import require_actor
 
 __all__ = ["ImportFout", "ImportResult", "Melding", "gebieden_import", "voorlopige_naam"]
 
@@ -111,8 +113,9 @@ def voorlopige_naam(soort: str, code: str) -> str:
 
 
 @transaction.atomic
-def gebieden_import(*, bron: str | Path | Mapping[str, Any]) -> ImportResult:
+def gebieden_import(*, bron: str | Path | Mapping[str, Any], door: Any) -> ImportResult:
     """Create or update gemeenten, wijken and buurten by CBS code; repair or skip bad features."""
+    require_actor(door)
     naam = str(bron) if not isinstance(bron, Mapping) else _("de gegevens")
     collectie = bron if isinstance(bron, Mapping) else cbs.lees_bestand(Path(bron))
     features = cbs.features(collectie, naam)
@@ -154,6 +157,17 @@ def gebieden_import(*, bron: str | Path | Mapping[str, Any]) -> ImportResult:
 
     if result.aangemaakt["buurt"] or result.bijgewerkt["buurt"] or result.ingevuld["buurt"]:
         buurt_index_invalidate()
+    audit_record(
+        door=door,
+        actie="gebieden.import",
+        details={
+            "bestand": Path(bron).name if not isinstance(bron, Mapping) else "",
+            "aangemaakt": result.aangemaakt,
+            "bijgewerkt": result.bijgewerkt,
+            "hersteld": len(result.hersteld),
+            "overgeslagen": len(result.overgeslagen),
+        },
+    )
     return result
 
 

@@ -1,7 +1,8 @@
 """Everything that changes a team, its shared goal, its members and its subgebieden.
 
-Each service checks the access rule itself (`door` must coordinate the team; `door=None` is a
-system action such as the demo data), so pages, the admin and commands cannot differ.
+Each service checks the access rule itself (`door` must coordinate the team; a
+`core.actors.SystemActor` is a system job such as the demo data; a missing `door` raises), so
+pages, the admin and commands cannot differ, and writes its audit row in its transaction.
 Errors are `ValidationError`s keyed by the form field that caused them, so a form can show them
 next to that field; nothing is written when one is raised.
 """
@@ -18,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, shape
 
-from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, User
+from audit.services import audit_record
+from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, Uitnodiging, User
 from buurten.selectors.teams import is_coordinator
+from core.actors import is_system, require_actor
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 # About 10 m at Maastricht's latitude: CBS borders are generalised, a street on the border
@@ -27,8 +30,9 @@ from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 SUBGEBIED_TOLERANTIE_GRADEN = 0.0001
 
 
-def _require_coordinator(*, door: User | None, team: Team) -> None:
-    if door is not None and not is_coordinator(user=door, team=team):
+def _require_coordinator(*, door: Any, team: Team) -> None:
+    require_actor(door)
+    if not is_system(door) and not is_coordinator(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team mag dit doen."))
 
 
@@ -49,7 +53,7 @@ def team_doel_clean(*, doel_start: dt.date | None, doel_evaluatie: dt.date | Non
 def team_doel_update(
     *,
     team: Team,
-    door: User | None,
+    door: Any,
     doel: str,
     doel_start: dt.date | None,
     doel_evaluatie: dt.date | None,
@@ -59,15 +63,17 @@ def team_doel_update(
     _require_coordinator(door=door, team=team)
     team_doel_clean(doel_start=doel_start, doel_evaluatie=doel_evaluatie)
     team = _locked_team(team)
-    team.doel = (doel or "").strip()
-    team.doel_start = doel_start
-    team.doel_evaluatie = doel_evaluatie
-    team.save(update_fields=["doel", "doel_start", "doel_evaluatie"])
+    nieuw = {"doel": (doel or "").strip(), "doel_start": doel_start, "doel_evaluatie": doel_evaluatie}
+    gewijzigd = sorted(veld for veld, waarde in nieuw.items() if getattr(team, veld) != waarde)
+    for veld, waarde in nieuw.items():
+        setattr(team, veld, waarde)
+    team.save(update_fields=list(nieuw))
+    audit_record(door=door, actie="team.doel", object=team, team_id=team.pk, details={"velden": gewijzigd})
     for partner_id, (toezegging, gevraagd) in (inzet or {}).items():
         partner = Partner.objects.filter(pk=partner_id).first()
         if partner is None:
             raise ValidationError(_("Deze partner bestaat niet."))
-        partnerinzet_update(team=team, door=None, partner=partner, toezegging=toezegging, gevraagd=gevraagd)
+        partnerinzet_update(team=team, door=door, partner=partner, toezegging=toezegging, gevraagd=gevraagd)
     return team
 
 
@@ -89,7 +95,7 @@ def partnerinzet_clean(*, team: Team, partner: Partner) -> None:
 
 @transaction.atomic
 def partnerinzet_update(
-    *, team: Team, door: User | None, partner: Partner, toezegging: str, gevraagd: str
+    *, team: Team, door: Any, partner: Partner, toezegging: str, gevraagd: str
 ) -> PartnerInzet | None:
     """Record what a partner of the team's gemeente commits to and what is asked of it.
 
@@ -103,13 +109,27 @@ def partnerinzet_update(
     if row is None:
         if not (toezegging or gevraagd):
             return None
-        return PartnerInzet.objects.create(
+        row = PartnerInzet.objects.create(
             team=team, partner=partner, toezegging=toezegging, gevraagd=gevraagd
         )
+        _audit_inzet(door=door, row=row, velden=["gevraagd", "toezegging"])
+        return row
     if (row.toezegging, row.gevraagd) != (toezegging, gevraagd):
+        velden = [v for v, w in (("gevraagd", gevraagd), ("toezegging", toezegging)) if getattr(row, v) != w]
         row.toezegging, row.gevraagd = toezegging, gevraagd
         row.save(update_fields=["toezegging", "gevraagd"])
+        _audit_inzet(door=door, row=row, velden=velden)
     return row
+
+
+def _audit_inzet(*, door: Any, row: PartnerInzet, velden: list[str]) -> None:
+    audit_record(
+        door=door,
+        actie="partnerinzet.update",
+        object=row,
+        team_id=row.team_id,
+        details={"partner_id": row.partner_id, "velden": velden},
+    )
 
 
 # --- memberships -----------------------------------------------------------------------------
@@ -152,10 +172,25 @@ def lidmaatschap_clean(
 
 @transaction.atomic
 def lidmaatschap_create(
-    *, team: Team, door: User | None, user: User, partner: Partner, rol: str = Rol.TEAMLID
+    *, team: Team, door: Any, user: User, partner: Partner, rol: str = Rol.TEAMLID
 ) -> Lidmaatschap:
     """Give a person a seat in the team for a partner of its gemeente; one seat per person, partner, team."""
     _require_coordinator(door=door, team=team)
+    return _lidmaatschap_create(team=team, door=door, user=user, partner=partner, rol=rol)
+
+
+@transaction.atomic
+def lidmaatschap_create_from_uitnodiging(*, uitnodiging: Uitnodiging, user: User) -> Lidmaatschap:
+    """The seat an accepted invitation gives: the invited person is the actor, the invitation
+    (made by a coördinator, checked then) is the permission."""
+    if uitnodiging.geaccepteerd_at is None:
+        raise PermissionDenied(_("Deze uitnodiging is niet geaccepteerd."))
+    return _lidmaatschap_create(
+        team=uitnodiging.team, door=user, user=user, partner=uitnodiging.partner, rol=uitnodiging.rol
+    )
+
+
+def _lidmaatschap_create(*, team: Team, door: Any, user: User, partner: Partner, rol: str) -> Lidmaatschap:
     lidmaatschap_clean(team=team, user=user, partner=partner, rol=rol)
     try:
         with transaction.atomic():
@@ -163,7 +198,18 @@ def lidmaatschap_create(
     except IntegrityError as exc:  # a concurrent request won the race for the same seat
         raise ValidationError(_dubbel_bericht(team=team, user=user, partner=partner)) from exc
     user_sync_staff(user=user)
+    _audit_lid(door=door, actie="lidmaatschap.create", lid=lid, details={"rol": lid.rol})
     return lid
+
+
+def _audit_lid(*, door: Any, actie: str, lid: Lidmaatschap, details: dict, object: Any = None) -> None:  # noqa: A002
+    audit_record(
+        door=door,
+        actie=actie,
+        object=object or lid,
+        team_id=lid.team_id,
+        details={"user_id": lid.user_id, "partner_id": lid.partner_id, **details},
+    )
 
 
 def _laatste_coordinator(lid: Lidmaatschap) -> bool:
@@ -190,7 +236,7 @@ def lidmaatschap_delete_clean(*, lidmaatschap: Lidmaatschap) -> None:
 
 
 @transaction.atomic
-def lidmaatschap_update_rol(*, lidmaatschap: Lidmaatschap, door: User | None, rol: str) -> Lidmaatschap:
+def lidmaatschap_update_rol(*, lidmaatschap: Lidmaatschap, door: Any, rol: str) -> Lidmaatschap:
     """Change a member's role; the team keeps at least one coordinator."""
     _require_coordinator(door=door, team=lidmaatschap.team)
     _locked_team(lidmaatschap.team)  # serialises role changes within one team
@@ -198,22 +244,26 @@ def lidmaatschap_update_rol(*, lidmaatschap: Lidmaatschap, door: User | None, ro
     lidmaatschap_rol_clean(lidmaatschap=lid, rol=rol)
     if lid.rol == rol:
         return lid
+    van = lid.rol
     lid.rol = rol
     lid.save(update_fields=["rol"])
     user_sync_staff(user=lid.user)
+    _audit_lid(door=door, actie="lidmaatschap.rol", lid=lid, details={"van": van, "naar": rol})
     return lid
 
 
 @transaction.atomic
-def lidmaatschap_delete(*, lidmaatschap: Lidmaatschap, door: User | None) -> None:
+def lidmaatschap_delete(*, lidmaatschap: Lidmaatschap, door: Any) -> None:
     """Remove a person's seat from the team; never the last coordinator."""
     _require_coordinator(door=door, team=lidmaatschap.team)
     _locked_team(lidmaatschap.team)
     lid = Lidmaatschap.objects.select_for_update().select_related("user").get(pk=lidmaatschap.pk)
     lidmaatschap_delete_clean(lidmaatschap=lid)
     user = lid.user
+    ref = ("buurten.lidmaatschap", lid.pk)
     lid.delete()
     user_sync_staff(user=user)
+    _audit_lid(door=door, actie="lidmaatschap.delete", lid=lid, details={"rol": lid.rol}, object=ref)
 
 
 # --- subgebieden -----------------------------------------------------------------------------
@@ -295,18 +345,28 @@ def subgebied_clean(*, team: Team, buurt: Buurt, naam: str, geometrie: Any, excl
 
 
 @transaction.atomic
-def subgebied_create(
-    *, team: Team, door: User | None, buurt: Buurt, naam: str, geometrie: Any = None
-) -> Subgebied:
+def subgebied_create(*, team: Team, door: Any, buurt: Buurt, naam: str, geometrie: Any = None) -> Subgebied:
     """Add a subgebied in one of the team's buurten; a polygon must lie inside that buurt."""
     _require_coordinator(door=door, team=team)
     naam, geom = subgebied_clean(team=team, buurt=buurt, naam=naam, geometrie=geometrie, exclude_pk=None)
-    return Subgebied.objects.create(team=team, buurt=buurt, naam=naam, geometrie=geom)
+    sub = Subgebied.objects.create(team=team, buurt=buurt, naam=naam, geometrie=geom)
+    _audit_sub(door=door, actie="subgebied.create", sub=sub, velden=["buurt", "geometrie", "naam"])
+    return sub
+
+
+def _audit_sub(*, door: Any, actie: str, sub: Subgebied, velden: list[str], object: Any = None) -> None:  # noqa: A002
+    audit_record(
+        door=door,
+        actie=actie,
+        object=object or sub,
+        team_id=sub.team_id,
+        details={"buurt_id": sub.buurt_id, "velden": velden},
+    )
 
 
 @transaction.atomic
 def subgebied_update(
-    *, subgebied: Subgebied, door: User | None, buurt: Buurt, naam: str, geometrie: Any = None
+    *, subgebied: Subgebied, door: Any, buurt: Buurt, naam: str, geometrie: Any = None
 ) -> Subgebied:
     """Change a subgebied's name, buurt or polygon under the same rules as creating it."""
     team = subgebied.team
@@ -315,13 +375,20 @@ def subgebied_update(
         team=team, buurt=buurt, naam=naam, geometrie=geometrie, exclude_pk=subgebied.pk
     )
     sub = Subgebied.objects.select_for_update().get(pk=subgebied.pk)
+    nieuw = {"buurt_id": buurt.pk, "naam": naam, "geometrie": geom}
+    velden = sorted(
+        veld.removesuffix("_id") for veld, waarde in nieuw.items() if getattr(sub, veld) != waarde
+    )
     sub.buurt, sub.naam, sub.geometrie = buurt, naam, geom
     sub.save(update_fields=["buurt", "naam", "geometrie"])
+    _audit_sub(door=door, actie="subgebied.update", sub=sub, velden=velden)
     return sub
 
 
 @transaction.atomic
-def subgebied_delete(*, subgebied: Subgebied, door: User | None) -> None:
+def subgebied_delete(*, subgebied: Subgebied, door: Any) -> None:
     """Remove a subgebied of the team."""
     _require_coordinator(door=door, team=subgebied.team)
+    ref = ("buurten.subgebied", subgebied.pk)
     subgebied.delete()
+    _audit_sub(door=door, actie="subgebied.delete", sub=subgebied, velden=[], object=ref)

@@ -18,10 +18,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from buurten.emails import TOEGEVOEGD_MAIL, UITNODIGING_MAIL
 from buurten.models import Lidmaatschap, Partner, Rol, Team, Uitnodiging, User
 from buurten.selectors.teams import is_coordinator
-from buurten.services.teams import lidmaatschap_create, partner_buiten_gemeente
+from buurten.services.teams import (
+    lidmaatschap_create,
+    lidmaatschap_create_from_uitnodiging,
+    partner_buiten_gemeente,
+)
 from core.email import email_normalise
 from notificaties.services import notificatie_queue
 
@@ -127,6 +132,13 @@ def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, d
     )
     uitnodiging.full_clean()
     uitnodiging.save()
+    audit_record(
+        door=door,
+        actie="uitnodiging.create",
+        object=uitnodiging,
+        team_id=team.pk,
+        details={"partner_id": partner.pk, "rol": rol},
+    )
     return uitnodiging
 
 
@@ -180,12 +192,17 @@ def uitnodiging_accept(*, token: str, first_name: str, last_name: str, password:
     except IntegrityError as exc:  # another invitation for this address was accepted at the same moment
         raise _account_exists_error() from exc
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    # door=None: the invitation itself is the coordinator's permission, checked when it was made.
-    lidmaatschap_create(
-        team=uitnodiging.team, door=None, user=user, partner=uitnodiging.partner, rol=uitnodiging.rol
-    )
     uitnodiging.geaccepteerd_at = timezone.now()
     uitnodiging.save(update_fields=["geaccepteerd_at"])
+    # The new person acts: the invitation itself is the coordinator's permission, checked when made.
+    audit_record(
+        door=user,
+        actie="uitnodiging.accept",
+        object=uitnodiging,
+        team_id=uitnodiging.team_id,
+        details={"user_id": user.pk},
+    )
+    lidmaatschap_create_from_uitnodiging(uitnodiging=uitnodiging, user=user)
     return user
 
 

@@ -174,7 +174,11 @@ def _buurten_geojson(team) -> dict:
 @require_http_methods(["GET", "POST"])
 def subgebied_form(request: HttpRequest, team_id: int, subgebied_id: int | None = None) -> HttpResponse:
     team = team_get_for_coordinator(user=request.user, team_id=team_id)
-    sub = subgebied_get_for_team(team=team, subgebied_id=subgebied_id) if subgebied_id else None
+    sub = (
+        subgebied_get_for_team(user=request.user, team=team, subgebied_id=subgebied_id)
+        if subgebied_id
+        else None
+    )
     initial = {"naam": sub.naam, "buurt": sub.buurt_id, "geometrie": sub.geometrie} if sub else {}
     form = SubgebiedForm(
         request.POST or None, initial=initial, team=team, context_geojson=_buurten_geojson(team)
@@ -207,7 +211,7 @@ def subgebied_form(request: HttpRequest, team_id: int, subgebied_id: int | None 
 @require_http_methods(["GET", "POST"])
 def subgebied_verwijderen(request: HttpRequest, team_id: int, subgebied_id: int) -> HttpResponse:
     team = team_get_for_coordinator(user=request.user, team_id=team_id)
-    sub = subgebied_get_for_team(team=team, subgebied_id=subgebied_id)
+    sub = subgebied_get_for_team(user=request.user, team=team, subgebied_id=subgebied_id)
     if request.method == "POST":
         subgebied_delete(subgebied=sub, door=request.user)
         messages.success(request, _("Subgebied %(naam)s is verwijderd.") % {"naam": sub.naam})

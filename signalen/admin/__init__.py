@@ -17,7 +17,7 @@ from buurten.selectors import sees_all, team_ids_for_user
 
 from ..models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
 from ..selectors import signaal_list_for_user, user_is_coordinator
-from ..services import signaal_status_change, signaal_triage, steun_withdraw
+from ..services import signaal_status_change, signaal_triage, signaal_vertrouwelijk_gelezen, steun_withdraw
 from . import teams  # noqa: F401  the team admin, with the settings signalen owns
 
 
@@ -179,6 +179,14 @@ class SignaalAdmin(ViewOnlyTeamAdmin):
 
     def get_queryset(self, request):
         return signaal_list_for_user(user=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        signaal = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and signaal is not None:
+            # A confidential signal read in the admin is on record like on its page.
+            signaal_vertrouwelijk_gelezen(signaal=signaal, door=request.user)
+        return response
 
     def _selected_for_coordinator(self, request, queryset):
         allowed = [s for s in queryset if user_is_coordinator(user=request.user, team=s.team_id)]

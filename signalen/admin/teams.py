@@ -51,7 +51,7 @@ class TeamMetInstellingenAdmin(TeamAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             # A team in a gemeente imported since has no themas yet: logging a signal needs them.
-            thema_seed_defaults(gemeente=obj.gemeente)
+            thema_seed_defaults(gemeente=obj.gemeente, door=request.user)
             return
         team_instellingen_update(
             team=obj, door=request.user, **{veld: form.cleaned_data[veld] for veld in INSTELLINGEN}

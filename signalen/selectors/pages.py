@@ -24,7 +24,7 @@ from core.geojson import feature_collection, point
 
 from ..models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
 from ..workflow import next_statuses_for
-from .signalen import actors_for_user, signaal_list_for_user
+from .signalen import actors_for_user, not_found_audit, signaal_list_for_user
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,7 @@ def signaal_page(*, user: Any, pk: int) -> dict[str, Any]:
     )
     signaal = qs.filter(pk=pk).first()
     if signaal is None:
+        not_found_audit(user=user, label="signalen.signaal", ref=pk, model=Signaal)
         raise Http404(_("Dit signaal bestaat niet of hoort niet bij jouw team."))
     steun_aantal = len(signaal.steun_rijen)
     if steun_aantal == STEUN_OP_PAGINA:
@@ -173,6 +174,14 @@ def foto_get_for_user(*, user: Any, uuid: Any) -> Foto:
     """A photo of a signal the person may see; Http404 otherwise (photos never leave the team)."""
     foto = Foto.objects.filter(uuid=uuid, signaal__in=signaal_list_for_user(user=user)).first()
     if foto is None:
+        not_found_audit(
+            user=user,
+            label="signalen.foto",
+            ref=uuid,
+            model=Foto,
+            field="uuid",
+            team_field="signaal__team_id",
+        )
         raise Http404(_("Deze foto bestaat niet of hoort niet bij jouw team."))
     return foto
 
@@ -181,6 +190,13 @@ def steun_get_for_user(*, user: Any, signaal: Signaal, pk: int) -> Steunbetuigin
     """A support of a signal the person may see; Http404 otherwise."""
     steun = Steunbetuiging.objects.filter(pk=pk, signaal=signaal).select_related("signaal").first()
     if steun is None:
+        not_found_audit(
+            user=user,
+            label="signalen.steunbetuiging",
+            ref=pk,
+            model=Steunbetuiging,
+            team_field="signaal__team_id",
+        )
         raise Http404(_("Deze steunbetuiging bestaat niet bij dit signaal."))
     return steun
 
@@ -200,6 +216,7 @@ def wijkronde_get_for_user(*, user: Any, pk: Any) -> Wijkronde:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
+        not_found_audit(user=user, label="signalen.wijkronde", ref=pk, model=Wijkronde)
         raise Http404(_("Deze wijkronde bestaat niet of hoort niet bij jouw team.")) from None
     wijkronde = (
         Wijkronde.objects.filter(team_id__in=team_ids_for_user(user=user), pk=pk)
@@ -216,6 +233,7 @@ def wijkronde_get_for_user(*, user: Any, pk: Any) -> Wijkronde:
         .first()
     )
     if wijkronde is None:
+        not_found_audit(user=user, label="signalen.wijkronde", ref=pk, model=Wijkronde)
         raise Http404(_("Deze wijkronde bestaat niet of hoort niet bij jouw team."))
     return wijkronde
 

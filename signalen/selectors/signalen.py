@@ -7,11 +7,14 @@ Reads that only the pages need live in `signalen.selectors.pages`.
 """
 
 import math
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_refused
 from buurten.models import Lidmaatschap, Rol, Team
 from buurten.selectors import is_coordinator, is_member, sees_all, team_ids_for_user
 
@@ -56,11 +59,25 @@ def signaal_list_for_user(*, user) -> QuerySet[Signaal]:
 
 
 def signaal_get_for_user(*, user, pk: int) -> Signaal:
-    """One signal `user` may see; Http404 for another team's signal, as if it did not exist."""
+    """One signal `user` may see; Http404 (audited) for another team's signal, as if it did not exist."""
     try:
         return signaal_list_for_user(user=user).get(pk=pk)
     except (Signaal.DoesNotExist, ValueError, TypeError):
+        not_found_audit(user=user, label="signalen.signaal", ref=pk, model=Signaal)
         raise Http404(_("Dit signaal bestaat niet of hoort niet bij jouw team.")) from None
+
+
+def not_found_audit(
+    *, user: Any, label: str, ref: Any, model: type, field: str = "pk", team_field: str = "team_id"
+) -> None:
+    """Audit a 404 of the access rule: `ref` (the `field` of a `model`, named `label`) was asked
+    for; if it exists (another team's), the row gets its team so that team's coördinatoren see
+    the attempt."""
+    try:
+        team_id = model.objects.filter(**{field: ref}).values_list(team_field, flat=True).first()
+    except (ValueError, TypeError, ValidationError):  # not even a valid id
+        team_id = None
+    audit_refused(door=user, object=(label, str(ref)[:40]), status=404, team_id=team_id)
 
 
 def steun_list_for_signaal(*, signaal: Signaal) -> QuerySet[Steunbetuiging]:

@@ -9,6 +9,11 @@ and tasks call these; none of them repeats a rule.
 - `signalen.services.status`: signaal_status_change (the only status change), signaal_triage
 - `signalen.services.tally`: signalen_tally (the support tally and the draagvlak threshold)
 - `signalen.services.bewaren`: signalen_purge_expired (retention: closed signals past the team's term)
+- `signalen.services.inzage`: signaal_vertrouwelijk_gelezen, signalen_export_record (audited reads)
+
+Every service takes `door` (a User, or a `core.actors.SystemActor` for the tally, the retention
+job, commands and the demo) and writes its audit row (`audit.services.audit_record`) in its
+transaction.
 
 Bad input raises django.core.exceptions.ValidationError with a Dutch message per field
 (`error_dict`; "__all__" for the whole form), so a form can `add_error(None, e)`; the wrong
@@ -18,6 +23,7 @@ person raises PermissionDenied. Nothing is written in either case.
 from .bewaren import signalen_purge_expired
 from .huishouden import huishouden_hash
 from .instellingen import team_instellingen_clean, team_instellingen_update
+from .inzage import signaal_vertrouwelijk_gelezen, signalen_export_record
 from .signalen import DEFAULT_THEMAS, signaal_log, thema_seed_defaults, wijkronde_create
 from .status import signaal_status_change, signaal_triage
 from .steun import steun_herberekenen_team, steun_register, steun_register_anoniem, steun_withdraw
@@ -30,6 +36,8 @@ __all__ = [
     "signaal_log",
     "signaal_status_change",
     "signaal_triage",
+    "signaal_vertrouwelijk_gelezen",
+    "signalen_export_record",
     "signalen_purge_expired",
     "signalen_tally",
     "steun_herberekenen_team",

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from audit.services import audit_record
+from core.actors import is_system, require_actor
 from signalen.models import Foto, Signaal
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -109,11 +111,20 @@ def _encode(upright: Image.Image, extension: str) -> tuple[Image.Image, bytes]:
 @transaction.atomic
 def foto_add(*, signaal: Signaal, foto: SchoneFoto, door: Any) -> Foto:
     """Store a cleaned photo with a signal under a random name (`Foto.uuid`), never the uploaded one."""
-    record = Foto(signaal=signaal, uuid=uuid.uuid4(), formaat=foto.formaat, created_by=door)
+    require_actor(door)
+    maker = None if is_system(door) else door
+    record = Foto(signaal=signaal, uuid=uuid.uuid4(), formaat=foto.formaat, created_by=maker)
     record.bestand.save(f"{record.uuid}.{foto.formaat}", ContentFile(foto.inhoud), save=False)
     # Known from the cleaning step; Django would otherwise read the stored file back.
     record.breedte, record.hoogte = foto.breedte, foto.hoogte
     record.save()
+    audit_record(
+        door=door,
+        actie="foto.add",
+        object=record,
+        team_id=signaal.team_id,
+        details={"signaal_id": signaal.pk, "formaat": foto.formaat},
+    )
     return record
 
 

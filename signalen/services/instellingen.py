@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from buurten.models import Team, User
+from audit.services import audit_record
+from buurten.models import Team
 from buurten.selectors.teams import is_coordinator
+from core.actors import is_system, require_actor
 
 from .steun import steun_herberekenen_team
 
@@ -54,14 +56,15 @@ def team_instellingen_clean(
 def team_instellingen_update(
     *,
     team: Team,
-    door: User | None,
+    door: Any,
     drempel_huishoudens: int,
     anoniem_gewicht: Decimal | float | str,
     steun_venster_maanden: int,
     bewaartermijn_maanden: int,
 ) -> Team:
     """Set the support threshold (>= 1 household), anonymous weight (0–1), window and retention (>= 1)."""
-    if door is not None and not is_coordinator(user=door, team=team):
+    require_actor(door)
+    if not is_system(door) and not is_coordinator(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team mag dit doen."))
     waarden = team_instellingen_clean(
         drempel_huishoudens=drempel_huishoudens,
@@ -72,10 +75,18 @@ def team_instellingen_update(
     team = Team.objects.select_for_update().get(pk=team.pk)
     regels = ("drempel_huishoudens", "anoniem_gewicht", "steun_venster_maanden")
     regels_gewijzigd = any(getattr(team, veld) != waarden[veld] for veld in regels)
+    gewijzigd = {
+        veld: [str(getattr(team, veld)), str(waarde)]
+        for veld, waarde in waarden.items()
+        if getattr(team, veld) != waarde
+    }
     for veld, waarde in waarden.items():
         setattr(team, veld, waarde)
     team.save(update_fields=list(waarden))
+    audit_record(
+        door=door, actie="team.instellingen", object=team, team_id=team.pk, details={"gewijzigd": gewijzigd}
+    )
     if regels_gewijzigd:
         # Draagvlak depends on these rules: every open signal of the team is recounted.
-        steun_herberekenen_team(team=team)
+        steun_herberekenen_team(team=team, door=door)
     return team

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import Point, shape
 
+from audit.services import audit_record
 from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, Subgebied, Team
 from buurten.selectors import buurt_for_point
 from buurten.services.teams import partner_buiten_gemeente
+from core.actors import require_actor
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 from ..models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
@@ -37,9 +39,18 @@ PUNT_BUITEN_TEAM = _(
 
 
 @transaction.atomic
-def thema_seed_defaults(*, gemeente: Gemeente) -> list[Thema]:
+def thema_seed_defaults(*, gemeente: Gemeente, door) -> list[Thema]:
     """Make sure the gemeente has the default themas (idempotent; existing ones are kept)."""
-    return [Thema.objects.get_or_create(gemeente=gemeente, naam=naam)[0] for naam in DEFAULT_THEMAS]
+    require_actor(door)
+    themas, nieuw = [], []
+    for naam in DEFAULT_THEMAS:
+        thema, created = Thema.objects.get_or_create(gemeente=gemeente, naam=naam)
+        themas.append(thema)
+        if created:
+            nieuw.append(thema.pk)
+    if nieuw:
+        audit_record(door=door, actie="thema.seed", object=gemeente, details={"thema_ids": nieuw})
+    return themas
 
 
 def _contains(geometrie: dict | None, point: Point) -> bool:
@@ -113,6 +124,7 @@ def signaal_log(
     subgebied likewise (from its polygon, if any). A signal about a person is always
     confidential. ValidationError carries a Dutch message per field; nothing is written then.
     """
+    require_actor(door)
     if not user_is_member(user=door, team=team):
         raise PermissionDenied(_("Alleen leden van het team kunnen signalen vastleggen."))
     errors: dict[str, list] = {}
@@ -174,6 +186,19 @@ def signaal_log(
     StatusWijziging.objects.create(
         signaal=signaal, van="", naar=Status.NIEUW, door=door, reden=str(_("Signaal vastgelegd."))
     )
+    audit_record(
+        door=door,
+        actie="signaal.log",
+        object=signaal,
+        team_id=team.pk,
+        details={
+            "thema_id": thema.pk,
+            "buurt_id": buurt.pk,
+            "kanaal": kanaal,
+            "vertrouwelijk": signaal.vertrouwelijk,
+            "wijkronde_id": wijkronde.pk if wijkronde else None,
+        },
+    )
     return signaal
 
 
@@ -203,6 +228,7 @@ def wijkronde_create(
 ) -> Wijkronde:
     """A team member records a street walk in the team's buurten, walked by team members
     and (by organisation only) people of the gemeente's partners."""
+    require_actor(door)
     if not user_is_member(user=door, team=team):
         raise PermissionDenied(_("Alleen leden van het team kunnen een wijkronde vastleggen."))
     lopers = list(lopers or [])
@@ -234,4 +260,11 @@ def wijkronde_create(
     wijkronde.buurten.set(buurten)
     wijkronde.lopers.set(lopers)
     wijkronde.meegelopen_partners.set(partners)
+    audit_record(
+        door=door,
+        actie="wijkronde.create",
+        object=wijkronde,
+        team_id=team.pk,
+        details={"buurt_ids": sorted(b.pk for b in buurten), "partner_ids": sorted(p.pk for p in partners)},
+    )
     return wijkronde

@@ -7,8 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record, audit_record_many, audit_row
 from buurten.models import Partner
 from buurten.services.teams import partner_buiten_gemeente
+from core.actors import is_system, require_actor
 from notificaties.services import notificatie_queue
 
 from ..emails import DOORGEZET_MAIL
@@ -61,8 +63,11 @@ def status_apply(
     `write=False` the new status and its side-effect fields (`STATUS_FIELDS`) are only set on
     the instances and the caller saves them in the same transaction (the tally writes a whole
     batch in one statement, and passes light rows with the same attributes: pk, team_id and
-    STATUS_FIELDS); the history is always written here. Returns how many moved.
+    STATUS_FIELDS); the history is always written here, and the audit rows (one per team: the
+    signal, or for a batch the ids of the signals that moved). A `SystemActor` is the system
+    (the tally). Returns how many moved.
     """
+    require_actor(door)
     now = now or timezone.now()
     signalen = list(signalen)
     if not signalen:
@@ -74,7 +79,7 @@ def status_apply(
     for signaal in signalen:
         if (signaal.status, signaal.team_id) in checked:
             continue
-        actors = {Actor.SYSTEEM} if door is None else actors_for_user(user=door, team=signaal.team_id)
+        actors = {Actor.SYSTEEM} if is_system(door) else actors_for_user(user=door, team=signaal.team_id)
         _check(signaal, naar=naar, actors=actors, reden=reden)
         checked.add((signaal.status, signaal.team_id))
     # Many rows at once: one UPDATE per group of equal side effects.
@@ -99,13 +104,42 @@ def status_apply(
             status=naar, status_gewijzigd_at=now, updated_at=now, **dict(key)
         )
     _history_write(history, naar=naar, door=door, reden=reden, now=now)
+    _audit_write(signalen, history, naar=naar, door=door)
     if reopened:
         tally_support_queue(signaal_ids=reopened)
     return len(history)
 
 
+def _audit_write(signalen: list, history: list[tuple[int, str]], *, naar: str, door) -> None:
+    """One audit row per team in one INSERT: a single signal as the object with van → naar, or
+    a batch (the tally) as the ids that moved and how many came from each status. Per-signal
+    rows for a batch would cost the tally a row per moved signal; each signal's own history
+    (StatusWijziging) already holds that."""
+    per_team: dict[int, list[tuple[int, str]]] = {}
+    for signaal, (pk, van) in zip(signalen, history, strict=True):
+        per_team.setdefault(signaal.team_id, []).append((pk, van))
+    rows = []
+    for team_id, moved in per_team.items():
+        if len(moved) == 1:
+            pk, van = moved[0]
+            ref, details = ("signalen.signaal", pk), {"van": van, "naar": naar}
+        else:
+            van_telling: dict[str, int] = {}
+            for _pk, van in moved:
+                van_telling[van] = van_telling.get(van, 0) + 1
+            ids = [pk for pk, _van in moved]
+            ref = ("signalen.signaal", "")
+            details = {"van": van_telling, "naar": naar, "aantal": len(ids), "signaal_ids": ids}
+        rows.append(
+            audit_row(door=door, actie="signaal.status", object=ref, team_id=team_id, details=details)
+        )
+    audit_record_many(rows)
+
+
 def _history_write(rows: list[tuple[int, str]], *, naar: str, door, reden: str, now) -> None:
     """One StatusWijziging per (signaal_id, van); a big batch in one statement on PostgreSQL."""
+    # The system (a SystemActor) is stored as no person.
+    door = None if is_system(door) else door
     if connection.vendor == "postgresql" and len(rows) > 1:
         with connection.cursor() as cursor:
             # Two typed arrays (ids, previous statuses), unnested side by side.
@@ -145,7 +179,7 @@ def signaal_status_change(
     """Move a signal to `naar` if `signalen.workflow.ALLOWED_TRANSITIONS` lets `door` do so.
 
     Locks the row, checks the table (ValidationError for a move that does not exist or
-    lacks its required reason, PermissionDenied for the wrong person; `door=None` is the
+    lacks its required reason, PermissionDenied for the wrong person; a `SystemActor` is the
     system), saves, and writes a StatusWijziging in the same transaction. Returns the
     fresh signal (the passed instance is updated too).
     """
@@ -164,6 +198,7 @@ def signaal_triage(
     """A coördinator triages a signal with draagvlak: integraal (a VBT-actie follows) or
     primaire taak (forwarded to one partner of the gemeente, who gets an e-mail after commit).
     """
+    require_actor(door)
     locked = _lock(signaal, None)
     errors: dict[str, list] = {}
     if uitkomst not in TriageUitkomst.values:
@@ -186,6 +221,13 @@ def signaal_triage(
     locked.triage_uitkomst = uitkomst
     locked.doorgezet_naar = partner if uitkomst == TriageUitkomst.PRIMAIRE_TAAK else None
     locked.save(update_fields=["triage_uitkomst", "doorgezet_naar", "updated_at"])
+    audit_record(
+        door=door,
+        actie="signaal.triage",
+        object=locked,
+        team_id=locked.team_id,
+        details={"uitkomst": uitkomst, "partner_id": locked.doorgezet_naar_id},
+    )
     for field in (
         "status",
         "status_gewijzigd_at",

@@ -11,6 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
+from core.actors import require_actor
+
 from ..models import Kanaal, Signaal, Status, Steunbetuiging
 from ..selectors import user_is_member
 from ..tasks import tally_support
@@ -37,6 +40,7 @@ def steun_queue_tally(*, signaal_ids: list[int]) -> None:
 
 
 def _lock_open(signaal: Signaal, door) -> Signaal:
+    require_actor(door)
     locked = Signaal.objects.select_for_update(of=("self",)).get(pk=signaal.pk)
     if not user_is_member(user=door, team=locked.team_id):
         raise PermissionDenied(_("Alleen leden van het team kunnen steun vastleggen."))
@@ -106,8 +110,24 @@ def steun_register(
     except IntegrityError:
         # Another request registered the same household between the check and the insert.
         raise ValidationError({"__all__": [AL_GESTEUND]}) from None
+    _audit_steun(door=door, actie="steun.register", steun=steun, team_id=locked.team_id)
     steun_queue_tally(signaal_ids=[locked.pk])
     return steun
+
+
+def _audit_steun(*, door, actie: str, steun: Steunbetuiging, team_id: int) -> None:
+    # Never the household hash or e-mail address: only ids, the channel and the count.
+    audit_record(
+        door=door,
+        actie=actie,
+        object=steun,
+        team_id=team_id,
+        details={
+            "signaal_id": steun.signaal_id,
+            "kanaal": steun.kanaal,
+            "aantal_anoniem": steun.aantal_anoniem,
+        },
+    )
 
 
 @transaction.atomic
@@ -131,6 +151,7 @@ def steun_register_anoniem(
     steun = Steunbetuiging.objects.create(
         signaal=locked, kanaal=kanaal, datum=datum, aantal_anoniem=aantal, created_by=door
     )
+    _audit_steun(door=door, actie="steun.register_anoniem", steun=steun, team_id=locked.team_id)
     steun_queue_tally(signaal_ids=[locked.pk])
     return steun
 
@@ -138,6 +159,7 @@ def steun_register_anoniem(
 @transaction.atomic
 def steun_withdraw(*, steunbetuiging: Steunbetuiging, door) -> Steunbetuiging:
     """Withdraw a support (the resident changed their mind or it was a mistake); it stops counting."""
+    require_actor(door)
     steun = (
         Steunbetuiging.objects.select_for_update(of=("self",))
         .select_related("signaal")
@@ -151,14 +173,23 @@ def steun_withdraw(*, steunbetuiging: Steunbetuiging, door) -> Steunbetuiging:
     steun.ingetrokken_door = door
     steun.save(update_fields=["ingetrokken_at", "ingetrokken_door"])
     steunbetuiging.ingetrokken_at, steunbetuiging.ingetrokken_door = steun.ingetrokken_at, door
+    _audit_steun(door=door, actie="steun.withdraw", steun=steun, team_id=steun.signaal.team_id)
     steun_queue_tally(signaal_ids=[steun.signaal_id])
     return steun
 
 
 @transaction.atomic
-def steun_herberekenen_team(*, team) -> int:
+def steun_herberekenen_team(*, team, door) -> int:
     """Recount all open signals of a team (after its threshold, weight or window changed)."""
+    require_actor(door)
     ids = list(Signaal.objects.filter(team=team, status__in=OPEN_STATUSES).values_list("pk", flat=True))
     if ids:
         steun_queue_tally(signaal_ids=ids)
+    audit_record(
+        door=door,
+        actie="steun.herberekenen_team",
+        object=team,
+        team_id=team.pk,
+        details={"signalen": len(ids)},
+    )
     return len(ids)

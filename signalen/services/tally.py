@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from buurten.models import Team
+from core.actors import SystemActor, is_system
 from notificaties.services import NieuwBericht, notificaties_queue_bulk
 
 from ..emails import DRAAGVLAK_MAIL, MAX_IN_EMAIL
@@ -280,7 +281,14 @@ REDENEN = {
 
 
 def _tally_batch(
-    *, after_id: int, signaal_ids: list[int] | None, now: dt.datetime, batch_size: int, cache: dict, result
+    *,
+    door: SystemActor,
+    after_id: int,
+    signaal_ids: list[int] | None,
+    now: dt.datetime,
+    batch_size: int,
+    cache: dict,
+    result,
 ) -> int | None:
     """Recount one batch; returns the last id seen, or None when nothing was left."""
     pending = Q(steun_herberekenen=True) | Q(steun_verloopt_at__lte=now)
@@ -326,7 +334,7 @@ def _tally_batch(
                     s.draagvlak_gemeld_at = now
                     result.gemeld += 1
                     melden.setdefault(s.team_id, []).append(s.pk)
-        status_apply(group, naar=naar, door=None, reden=REDENEN[naar], now=now, write=False)
+        status_apply(group, naar=naar, door=door, reden=REDENEN[naar], now=now, write=False)
     _write(signalen)
     if melden:
         _draagvlak_queue(melden, now=now)
@@ -336,14 +344,23 @@ def _tally_batch(
 
 
 def signalen_tally(
-    *, signaal_ids: list[int] | None = None, now: dt.datetime | None = None, batch_size: int = 1000
+    *,
+    door: SystemActor,
+    signaal_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+    batch_size: int = 1000,
 ) -> TallyResult:
     """Recount the support of every signal that needs it (or only of `signaal_ids` among them)
     and move their status by the threshold; idempotent and safe to run twice at once.
 
     Not one transaction: each batch commits on its own, so locks stay short and a crash
     loses at most one batch (whose rows are still marked and get picked up next time).
+    `door` is the system job that runs it (`core.actors.TALLY`, or COMMAND for the command):
+    draagvlak is counted, never declared by a person. Each batch's status moves are audited in
+    one INSERT (a row per team, see `status_apply`), so a batch's query count stays constant.
     """
+    if not is_system(door):
+        raise TypeError("de steuntelling draait als systeem: geef een SystemActor mee (core.actors.TALLY)")
     now = now or timezone.now()
     result = TallyResult()
     cache: dict[int, _TeamRule] = {}
@@ -352,7 +369,13 @@ def signalen_tally(
     while True:
         with transaction.atomic():
             last = _tally_batch(
-                after_id=after_id, signaal_ids=ids, now=now, batch_size=batch_size, cache=cache, result=result
+                door=door,
+                after_id=after_id,
+                signaal_ids=ids,
+                now=now,
+                batch_size=batch_size,
+                cache=cache,
+                result=result,
             )
         if last is None:
             break

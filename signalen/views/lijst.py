@@ -22,6 +22,7 @@ from ..forms import (
     SignaalFilterForm,
 )
 from ..selectors import pages
+from ..services.inzage import signalen_export_record
 
 PER_PAGINA = 50
 
@@ -134,6 +135,9 @@ def signaal_csv(request: HttpRequest) -> StreamingHttpResponse:
     names of the people who logged a signal (AVG data minimisation).
     """
     form = _filter_form(request)
-    signalen = pages.signaal_list_filtered(user=request.user, filters=form.filters())
+    filters = form.filters()
+    signalen = pages.signaal_list_filtered(user=request.user, filters=filters)
+    # Recorded before streaming: the response is read after this view (and its audit origin) ended.
+    signalen_export_record(door=request.user, filters=filters, aantal=signalen.count())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(filename=f"signalen-{stamp}.csv", header=CSV_KOLOMMEN, rows=_csv_rijen(signalen))

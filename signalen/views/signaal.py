@@ -26,6 +26,7 @@ from ..forms import (
 )
 from ..selectors import pages, signaal_get_for_user
 from ..services.fotos import foto_add, foto_content_type
+from ..services.inzage import signaal_vertrouwelijk_gelezen
 from ..services.status import signaal_status_change
 from ..services.steun import steun_register, steun_register_anoniem, steun_withdraw
 from ..workflow import Actor, rule_for
@@ -33,6 +34,8 @@ from ..workflow import Actor, rule_for
 
 def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -> HttpResponse:
     context = pages.signaal_page(user=request.user, pk=pk)
+    # Every showing of a confidential signal's page is on record (BIO), a re-shown form too.
+    signaal_vertrouwelijk_gelezen(signaal=context["signaal"], door=request.user)
     keuzes = pages.status_keuzes_for_user(user=request.user, signaal=context["signaal"])
     context.update(
         {

@@ -14,6 +14,7 @@ from shapely.geometry import shape
 
 from buurten.models import Buurt, Gemeente, Wijk
 from buurten.services.importeren import ImportFout, gebieden_import
+from core.actors import COMMAND
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CBS = ROOT / "buurten" / "data" / "cbs"
@@ -63,7 +64,7 @@ def test_bundled_buurten_give_44_buurten_in_7_wijken():
 
 
 def test_invalid_polygon_in_bundled_file_is_repaired_and_reported_by_code():
-    result = gebieden_import(bron=BUURTEN_2014)
+    result = gebieden_import(door=COMMAND, bron=BUURTEN_2014)
 
     assert [m.code for m in result.hersteld] == ["BU09350002"]
     assert "zelfdoorsnijding" in result.hersteld[0].reden
@@ -90,11 +91,11 @@ def test_command_prints_the_repair_by_code_and_one_summary_line():
 
 
 def test_implied_parents_get_placeholders_that_the_wijken_file_fills_in():
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     assert Wijk.objects.get(code="WK093506").naam == "Wijk WK093506"
     assert Gemeente.objects.get(code="GM0935").naam == "Gemeente GM0935"
 
-    result = gebieden_import(bron=WIJKEN_2014)
+    result = gebieden_import(door=COMMAND, bron=WIJKEN_2014)
 
     assert result.bijgewerkt["wijk"] == 7
     assert result.ingevuld["wijk"] == 7
@@ -105,13 +106,13 @@ def test_implied_parents_get_placeholders_that_the_wijken_file_fills_in():
     assert counts() == (1, 7, 44)
 
     # Importing the buurten again never puts the placeholder back.
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     assert Wijk.objects.get(code="WK093506").naam == "Wijk 06 Buitenwijk Zuidoost"
 
 
 def test_wijken_first_then_buurten_keeps_the_real_names():
-    gebieden_import(bron=WIJKEN_2014)
-    result = gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=WIJKEN_2014)
+    result = gebieden_import(door=COMMAND, bron=BUURTEN_2014)
 
     assert result.voorlopig == {"gemeente": 0, "wijk": 0, "buurt": 0}
     assert set(Wijk.objects.values_list("naam", flat=True)) == {
@@ -120,7 +121,7 @@ def test_wijken_first_then_buurten_keeps_the_real_names():
 
 
 def test_pdok_names_of_parents_fill_a_placeholder_but_never_replace_a_real_name(tmp_path):
-    gebieden_import(bron=BUURTEN_2014)  # GM0935 is now "Gemeente GM0935"
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)  # GM0935 is now "Gemeente GM0935"
     Wijk.objects.filter(code="WK093506").update(naam="Heer en omgeving")
     pdok = {
         "type": "FeatureCollection",
@@ -143,7 +144,7 @@ def test_pdok_names_of_parents_fill_a_placeholder_but_never_replace_a_real_name(
         ],
     }
 
-    result = gebieden_import(bron=write(tmp_path, pdok))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, pdok))
 
     assert result.ingevuld["gemeente"] == 1
     assert Gemeente.objects.get(code="GM0935").naam == "Maastricht"
@@ -155,7 +156,7 @@ def test_pdok_names_of_parents_fill_a_placeholder_but_never_replace_a_real_name(
 
 
 def test_pdok_spelling_in_rd_new_lands_at_the_right_lon_lat():
-    result = gebieden_import(bron=DATA / "pdok-buurten-rd.geojson")
+    result = gebieden_import(door=COMMAND, bron=DATA / "pdok-buurten-rd.geojson")
 
     assert result.aangemaakt["buurt"] == 2
     assert result.overgeslagen == [] and result.hersteld == []
@@ -177,7 +178,7 @@ def test_pdok_spelling_in_rd_new_lands_at_the_right_lon_lat():
 
 
 def test_multipolygon_keeps_all_its_parts():
-    gebieden_import(bron=DATA / "pdok-buurten-rd.geojson")
+    gebieden_import(door=COMMAND, bron=DATA / "pdok-buurten-rd.geojson")
 
     eilanden = Buurt.objects.get(code="BU09359802")
     assert eilanden.geometrie["type"] == "MultiPolygon"
@@ -199,7 +200,7 @@ def test_statcode_spelling_decides_the_kind_by_prefix(tmp_path):
         ],
     }
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert result.aangemaakt == {"gemeente": 1, "wijk": 1, "buurt": 1}
     assert result.voorlopig == {"gemeente": 0, "wijk": 0, "buurt": 0}
@@ -211,7 +212,7 @@ def test_file_without_crs_in_rd_coordinates_is_read_as_rd(tmp_path):
     data = json.loads((DATA / "pdok-buurten-rd.geojson").read_text())
     del data["crs"]
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert any("RD New" in opmerking for opmerking in result.opmerkingen)
     assert 5.6 < Buurt.objects.get(code="BU09359801").min_lon < 5.8
@@ -230,7 +231,7 @@ def test_unknown_crs_is_one_error_and_nothing_written(tmp_path):
 
 
 def test_dirty_features_are_repaired_or_skipped_with_their_reason():
-    result = gebieden_import(bron=DATA / "vuil.geojson")
+    result = gebieden_import(door=COMMAND, bron=DATA / "vuil.geojson")
 
     skipped = {m.code: m.reden for m in result.overgeslagen}
     assert skipped == {
@@ -279,7 +280,7 @@ def test_a_code_twice_in_one_file_counts_once(tmp_path):
     data = json.loads(BUURTEN_2014.read_text())
     data["features"].append(data["features"][0])
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert Buurt.objects.count() == 44
     assert result.overgeslagen[-1].code == "BU09350604"
@@ -363,7 +364,7 @@ def test_a_feature_whose_repair_raises_is_reported_and_the_rest_imported(tmp_pat
     with pytest.raises(shapely.errors.GEOSException, match="mixed-dimension"):
         shapely.make_valid(shape(UNREPAIRABLE))
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert set(Wijk.objects.values_list("code", flat=True)) == {"WK191104", "WK093599"}
     assert shape(Wijk.objects.get(code="WK191104").geometrie).is_valid
@@ -387,7 +388,7 @@ def test_a_feature_whose_repair_raises_is_reported_and_the_rest_imported(tmp_pat
 def test_a_file_of_only_unrepairable_features_is_one_error_line_exit_1_and_writes_nothing(tmp_path, capsys):
     from django.core.management import load_command_class
 
-    gebieden_import(bron=WIJKEN_2014)
+    gebieden_import(door=COMMAND, bron=WIJKEN_2014)
     before = counts()
     data = {
         "type": "FeatureCollection",
@@ -430,7 +431,7 @@ def test_an_unexpected_error_while_reading_one_feature_skips_only_that_feature(t
         "features": [_feature("WK093598", "Raar", raar), _feature("WK093599", "Gewoon", square)],
     }
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert list(Wijk.objects.values_list("code", flat=True)) == ["WK093599"]
     assert [str(m) for m in result.overgeslagen] == [
@@ -451,7 +452,7 @@ def test_an_error_while_reprojecting_one_feature_skips_only_that_feature(tmp_pat
 
     monkeypatch.setattr(shapely, "transform", kapot_bij_eilanden)
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert list(Buurt.objects.values_list("code", flat=True)) == ["BU09359801"]
     assert 5.6 < Buurt.objects.get().min_lon < 5.8
@@ -465,8 +466,8 @@ def test_an_error_while_reprojecting_one_feature_skips_only_that_feature(tmp_pat
 
 
 def test_rerun_updates_in_place_and_never_duplicates(tmp_path):
-    gebieden_import(bron=WIJKEN_2014)
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=WIJKEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     ids = dict(Buurt.objects.values_list("code", "id"))
     before = counts()
 
@@ -476,7 +477,7 @@ def test_rerun_updates_in_place_and_never_duplicates(tmp_path):
     malberg = next(f for f in data["features"] if f["properties"]["statcode"] == "BU09350207")
     malberg["geometry"]["coordinates"] = [[[5.60, 50.80], [5.61, 50.80], [5.61, 50.81], [5.60, 50.80]]]
 
-    result = gebieden_import(bron=write(tmp_path, data))
+    result = gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert counts() == before
     assert result.aangemaakt == {"gemeente": 0, "wijk": 0, "buurt": 0}
@@ -492,12 +493,12 @@ def test_rerun_updates_in_place_and_never_duplicates(tmp_path):
 
 
 def test_a_feature_without_a_name_keeps_the_name_it_had(tmp_path):
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     data = json.loads(BUURTEN_2014.read_text())
     for feature in data["features"]:
         del feature["properties"]["statnaam"]
 
-    gebieden_import(bron=write(tmp_path, data))
+    gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert Buurt.objects.get(code="BU09350207").naam == "Malberg"
 
@@ -509,7 +510,7 @@ def test_a_new_feature_without_a_name_gets_a_placeholder(tmp_path):
         "features": [{"type": "Feature", "properties": {"buurtcode": "09350101"}, "geometry": square}],
     }
 
-    gebieden_import(bron=write(tmp_path, data))
+    gebieden_import(door=COMMAND, bron=write(tmp_path, data))
 
     assert Buurt.objects.get().naam == "Buurt BU09350101"
 
@@ -535,7 +536,7 @@ def test_a_new_feature_without_a_name_gets_a_placeholder(tmp_path):
     ],
 )
 def test_unusable_file_is_one_dutch_error_line_and_writes_nothing(name, message):
-    gebieden_import(bron=WIJKEN_2014)
+    gebieden_import(door=COMMAND, bron=WIJKEN_2014)
     before = counts()
     names = list(Wijk.objects.values_list("naam", flat=True))
 
@@ -574,13 +575,13 @@ def test_a_directory_is_refused(tmp_path):
 
 def test_the_service_raises_importfout_for_the_command_to_print():
     with pytest.raises(ImportFout):
-        gebieden_import(bron=DATA / "geen-bruikbaar.geojson")
+        gebieden_import(door=COMMAND, bron=DATA / "geen-bruikbaar.geojson")
 
 
 def test_import_accepts_a_parsed_collection():
     collection = json.loads(BUURTEN_2014.read_text())
 
-    result = gebieden_import(bron=collection)
+    result = gebieden_import(door=COMMAND, bron=collection)
 
     assert result.aangemaakt["buurt"] == 44
 
@@ -588,9 +589,9 @@ def test_import_accepts_a_parsed_collection():
 def test_import_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     # One read per kind of area, then bulk writes: the count does not grow with the file.
     with django_assert_max_num_queries(12):
-        gebieden_import(bron=BUURTEN_2014)
+        gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     with django_assert_max_num_queries(12):
-        gebieden_import(bron=BUURTEN_2014)
+        gebieden_import(door=COMMAND, bron=BUURTEN_2014)
 
 
 # --- demo data ------------------------------------------------------------------------------

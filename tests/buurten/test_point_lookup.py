@@ -11,6 +11,7 @@ from buurten.models import Buurt
 from buurten.selectors import buurt_for_point, buurt_ids_for_points
 from buurten.selectors import gebieden as index_module
 from buurten.services.importeren import gebieden_import
+from core.actors import COMMAND
 from tests.factories import BuurtFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -45,7 +46,7 @@ def collection(*buurten: tuple[str, str, dict]) -> dict:
 
 
 def test_every_valid_maastricht_buurt_is_found_at_a_point_inside_it():
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     checked = 0
     for feature in features():
         if not shape(feature["geometry"]).is_valid:
@@ -59,7 +60,7 @@ def test_every_valid_maastricht_buurt_is_found_at_a_point_inside_it():
 
 
 def test_a_point_outside_every_buurt_is_none():
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
 
     assert buurt_for_point(**AMSTERDAM) is None
 
@@ -70,7 +71,7 @@ def test_no_buurten_at_all_is_none():
 
 
 def test_the_result_is_a_usable_buurt():
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     malberg = next(f for f in features() if f["properties"]["statcode"] == "BU09350207")
 
     buurt = buurt_for_point(**inside(malberg))
@@ -81,7 +82,7 @@ def test_the_result_is_a_usable_buurt():
 
 
 def test_lookup_after_warm_up_runs_no_query(django_assert_num_queries):
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     point = inside(features()[0])
     buurt_for_point(**point)
 
@@ -92,13 +93,13 @@ def test_lookup_after_warm_up_runs_no_query(django_assert_num_queries):
 
 
 def test_reimport_with_changed_geometry_rebuilds_the_index(tmp_path):
-    gebieden_import(bron=collection(("BU09350101", "Verhuisd", square(5.60, 50.80))))
+    gebieden_import(door=COMMAND, bron=collection(("BU09350101", "Verhuisd", square(5.60, 50.80))))
     old = {"lat": 50.805, "lon": 5.605}
     new = {"lat": 50.905, "lon": 5.705}
     assert buurt_for_point(**old).code == "BU09350101"
     assert buurt_for_point(**new) is None
 
-    gebieden_import(bron=collection(("BU09350101", "Verhuisd", square(5.70, 50.90))))
+    gebieden_import(door=COMMAND, bron=collection(("BU09350101", "Verhuisd", square(5.70, 50.90))))
 
     assert buurt_for_point(**old) is None
     assert buurt_for_point(**new).code == "BU09350101"
@@ -108,13 +109,13 @@ def test_import_tells_other_processes_after_commit(django_capture_on_commit_call
     before = cache.get(index_module.CACHE_KEY)
 
     with django_capture_on_commit_callbacks(execute=True):
-        gebieden_import(bron=BUURTEN_2014)
+        gebieden_import(door=COMMAND, bron=BUURTEN_2014)
 
     assert cache.get(index_module.CACHE_KEY) not in (None, before)
 
 
 def test_another_process_import_is_seen_through_the_shared_version(monkeypatch):
-    gebieden_import(bron=collection(("BU09350101", "Eerst", square(5.60, 50.80))))
+    gebieden_import(door=COMMAND, bron=collection(("BU09350101", "Eerst", square(5.60, 50.80))))
     point = {"lat": 50.805, "lon": 5.605}
     assert buurt_for_point(**point).naam == "Eerst"
 
@@ -139,7 +140,7 @@ def test_a_buurt_saved_or_deleted_one_by_one_updates_the_index():
 
 
 def test_vectorised_lookup_agrees_with_single_lookups():
-    gebieden_import(bron=BUURTEN_2014)
+    gebieden_import(door=COMMAND, bron=BUURTEN_2014)
     points = [inside(f) for f in features() if shape(f["geometry"]).is_valid] + [AMSTERDAM]
 
     ids = buurt_ids_for_points(lats=[p["lat"] for p in points], lons=[p["lon"] for p in points])

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from buurten.models import Lidmaatschap, PartnerInzet, PartnerType, Rol, Subgebied, Team
 from buurten.services import teams as s
+from core.actors import TALLY
 from signalen.services import instellingen
 from tests import factories as f
 from tests.buurten.teams_world import IN_EAST, INSIDE_WEST
@@ -319,7 +320,7 @@ def test_lowering_the_threshold_recounts_the_teams_open_signals(django_capture_o
         )
     signaal.refresh_from_db()
     assert signaal.steun_herberekenen and len(queued) == 1
-    signalen_tally()
+    signalen_tally(door=TALLY)
     signaal.refresh_from_db()
     assert signaal.steun_huishoudens == 3
     assert signaal.status == Status.DRAAGVLAK_BEREIKT

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.actors import DEMO
 from signalen.models import Foto
 from signalen.services.fotos import MAX_BYTES, foto_add_upload, foto_clean
 from tests.factories import SignaalFactory, UserFactory
@@ -87,7 +88,7 @@ def test_text_renamed_to_jpg_is_refused_and_nothing_written():
     signaal = SignaalFactory()
     with pytest.raises(ValidationError) as err:
         foto_add_upload(
-            signaal=signaal, upload=upload(b"Dit is geen foto maar tekst.\n" * 10, "foto.jpg"), door=None
+            signaal=signaal, upload=upload(b"Dit is geen foto maar tekst.\n" * 10, "foto.jpg"), door=DEMO
         )
     assert err.value.messages == ["Dit bestand is geen foto (alleen JPEG, PNG of WebP)."]
     assert Foto.objects.count() == 0

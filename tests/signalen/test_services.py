@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from buurten.models import Rol
+from core.actors import DEMO
 from core.geojson import COORDINATEN_BUITEN_BEREIK
 from signalen.models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
 from signalen.selectors import signaal_nearby
@@ -21,10 +23,20 @@ EAST = {
 }
 
 
-def _log(lidmaatschap, thema, **kwargs):
+@pytest.fixture
+def lid():
+    return f.LidmaatschapFactory(rol=Rol.TEAMLID)
+
+
+@pytest.fixture
+def thema(lid):
+    return f.ThemaFactory(gemeente=lid.team.gemeente, naam="zwerfvuil")
+
+
+def _log(lid, thema, **kwargs):
     data = {
-        "team": lidmaatschap.team,
-        "door": lidmaatschap.user,
+        "team": lid.team,
+        "door": lid.user,
         "titel": "Zwerfvuil bij de speeltuin",
         "omschrijving": "Vooral na het weekend.",
         "thema": thema,
@@ -36,20 +48,20 @@ def _log(lidmaatschap, thema, **kwargs):
     return signaal_log(**data)
 
 
-def test_log_sets_buurt_from_point_and_starts_as_nieuw(lidmaatschap, thema):
-    signaal = _log(lidmaatschap, thema)
-    assert signaal.buurt == lidmaatschap.team.buurten.get()
+def test_log_sets_buurt_from_point_and_starts_as_nieuw(lid, thema):
+    signaal = _log(lid, thema)
+    assert signaal.buurt == lid.team.buurten.get()
     assert signaal.status == Status.NIEUW
-    assert signaal.created_by == lidmaatschap.user
+    assert signaal.created_by == lid.user
     assert not signaal.vertrouwelijk
     row = StatusWijziging.objects.get(signaal=signaal)
-    assert (row.van, row.naar, row.door) == ("", Status.NIEUW, lidmaatschap.user)
+    assert (row.van, row.naar, row.door) == ("", Status.NIEUW, lid.user)
 
 
-def test_log_takes_the_subgebied_from_its_polygon(lidmaatschap, thema):
-    buurt = lidmaatschap.team.buurten.get()
+def test_log_takes_the_subgebied_from_its_polygon(lid, thema):
+    buurt = lid.team.buurten.get()
     straat = f.SubgebiedFactory(
-        team=lidmaatschap.team,
+        team=lid.team,
         buurt=buurt,
         naam="Speeltuinstraat",
         geometrie={
@@ -59,50 +71,50 @@ def test_log_takes_the_subgebied_from_its_polygon(lidmaatschap, thema):
             ],
         },
     )
-    assert _log(lidmaatschap, thema).subgebied == straat
-    assert _log(lidmaatschap, thema, lat=50.845, lon=5.685).subgebied is None
+    assert _log(lid, thema).subgebied == straat
+    assert _log(lid, thema, lat=50.845, lon=5.685).subgebied is None
 
 
-def test_a_signal_about_a_person_is_confidential(lidmaatschap, thema):
-    signaal = _log(lidmaatschap, thema, over_persoon=True, vertrouwelijk=False)
+def test_a_signal_about_a_person_is_confidential(lid, thema):
+    signaal = _log(lid, thema, over_persoon=True, vertrouwelijk=False)
     assert signaal.vertrouwelijk and signaal.over_persoon
 
 
-def test_an_explicit_buurt_of_the_team_wins(lidmaatschap, thema):
-    tweede = f.BuurtFactory(wijk__gemeente=lidmaatschap.team.gemeente, geometrie=EAST)
-    lidmaatschap.team.buurten.add(tweede)
-    assert _log(lidmaatschap, thema, buurt=tweede).buurt == tweede
+def test_an_explicit_buurt_of_the_team_wins(lid, thema):
+    tweede = f.BuurtFactory(wijk__gemeente=lid.team.gemeente, geometrie=EAST)
+    lid.team.buurten.add(tweede)
+    assert _log(lid, thema, buurt=tweede).buurt == tweede
 
 
-def test_point_in_the_teams_second_buurt(lidmaatschap, thema):
+def test_point_in_the_teams_second_buurt(lid, thema):
     tweede = f.BuurtFactory(
-        wijk__gemeente=lidmaatschap.team.gemeente,
+        wijk__gemeente=lid.team.gemeente,
         geometrie=EAST,
         min_lon=5.72,
         min_lat=50.84,
         max_lon=5.74,
         max_lat=50.86,
     )
-    lidmaatschap.team.buurten.add(tweede)
-    assert _log(lidmaatschap, thema, lat=50.85, lon=5.73).buurt == tweede
+    lid.team.buurten.add(tweede)
+    assert _log(lid, thema, lat=50.85, lon=5.73).buurt == tweede
 
 
-def _assert_refused(lidmaatschap, thema, field, message, **kwargs):
+def _assert_refused(lid, thema, field, message, **kwargs):
     with pytest.raises(ValidationError) as exc:
-        _log(lidmaatschap, thema, **kwargs)
+        _log(lid, thema, **kwargs)
     assert message in exc.value.message_dict[field]
     assert Signaal.objects.count() == 0
     assert StatusWijziging.objects.count() == 0
 
 
-def test_point_outside_the_teams_buurten(lidmaatschap, thema):
+def test_point_outside_the_teams_buurten(lid, thema):
     # Inside another team's buurt, but not in this team's.
     f.TeamFactory(
         buurten=[f.BuurtFactory(geometrie=EAST, min_lon=5.72, min_lat=50.84, max_lon=5.74, max_lat=50.86)]
     )
     for lat, lon in [(50.85, 5.73), (51.5, 4.0)]:
         _assert_refused(
-            lidmaatschap,
+            lid,
             thema,
             "locatie",
             "Deze plek ligt niet in een buurt van het team. Kies een punt binnen de buurten van het team.",
@@ -112,48 +124,39 @@ def test_point_outside_the_teams_buurten(lidmaatschap, thema):
 
 
 @pytest.mark.parametrize("titel", ["", "   "])
-def test_empty_title(lidmaatschap, thema, titel):
-    _assert_refused(lidmaatschap, thema, "titel", "Geef het signaal een korte titel.", titel=titel)
+def test_empty_title(lid, thema, titel):
+    _assert_refused(lid, thema, "titel", "Geef het signaal een korte titel.", titel=titel)
 
 
-def test_thema_of_another_gemeente(lidmaatschap):
+def test_thema_of_another_gemeente(lid):
     heerlen = f.GemeenteFactory(code="GM0917", naam="Heerlen")
     _assert_refused(
-        lidmaatschap,
-        f.ThemaFactory(gemeente=heerlen),
-        "thema",
-        "Dit thema hoort niet bij de gemeente van het team.",
+        lid, f.ThemaFactory(gemeente=heerlen), "thema", "Dit thema hoort niet bij de gemeente van het team."
     )
 
 
-def test_buurt_not_of_the_team(lidmaatschap, thema):
-    _assert_refused(
-        lidmaatschap, thema, "buurt", "Deze buurt hoort niet bij het team.", buurt=f.BuurtFactory()
-    )
+def test_buurt_not_of_the_team(lid, thema):
+    _assert_refused(lid, thema, "buurt", "Deze buurt hoort niet bij het team.", buurt=f.BuurtFactory())
 
 
-def test_subgebied_of_another_team(lidmaatschap, thema):
+def test_subgebied_of_another_team(lid, thema):
     other = f.SubgebiedFactory()
     _assert_refused(
-        lidmaatschap,
-        thema,
-        "subgebied",
-        "Dit subgebied hoort niet bij deze buurt van het team.",
-        subgebied=other,
+        lid, thema, "subgebied", "Dit subgebied hoort niet bij deze buurt van het team.", subgebied=other
     )
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(None, None), ("abc", 5.69), (float("nan"), 5.69)])
-def test_missing_or_invalid_point(lidmaatschap, thema, lat, lon):
-    _assert_refused(lidmaatschap, thema, "locatie", "Zet een punt op de kaart.", lat=lat, lon=lon)
+def test_missing_or_invalid_point(lid, thema, lat, lon):
+    _assert_refused(lid, thema, "locatie", "Zet een punt op de kaart.", lat=lat, lon=lon)
 
 
-def test_point_outside_the_world(lidmaatschap, thema):
-    _assert_refused(lidmaatschap, thema, "locatie", str(COORDINATEN_BUITEN_BEREIK), lat=95, lon=5.69)
+def test_point_outside_the_world(lid, thema):
+    _assert_refused(lid, thema, "locatie", str(COORDINATEN_BUITEN_BEREIK), lat=95, lon=5.69)
 
 
-def test_bad_kanaal(lidmaatschap, thema):
-    _assert_refused(lidmaatschap, thema, "kanaal", "Kies hoe het signaal gehoord is.", kanaal="telepathie")
+def test_bad_kanaal(lid, thema):
+    _assert_refused(lid, thema, "kanaal", "Kies hoe het signaal gehoord is.", kanaal="telepathie")
 
 
 def test_only_team_members_log(thema):
@@ -175,8 +178,8 @@ def test_only_team_members_log(thema):
 # "Steun dit signaal in plaats van een nieuw"
 
 
-def test_nearby_open_signals_of_the_same_thema(lidmaatschap, thema):
-    team = lidmaatschap.team
+def test_nearby_open_signals_of_the_same_thema(lid, thema):
+    team = lid.team
     ander_thema = f.ThemaFactory(gemeente=team.gemeente, naam="verlichting")
     dichtbij = f.SignaalFactory(team=team, thema=thema, lat=50.8500, lon=5.6910)  # ~71 m east
     dichterbij = f.SignaalFactory(team=team, thema=thema, lat=50.8503, lon=5.6900)  # ~33 m north
@@ -192,23 +195,23 @@ def test_nearby_open_signals_of_the_same_thema(lidmaatschap, thema):
 # Wijkronde
 
 
-def test_wijkronde_create(lidmaatschap):
-    team = lidmaatschap.team
+def test_wijkronde_create(lid):
+    team = lid.team
     collega = f.LidmaatschapFactory(team=team).user
     politie = f.PartnerFactory(gemeente=team.gemeente, naam="Politie Limburg")
     ronde = wijkronde_create(
         team=team,
-        door=lidmaatschap.user,
+        door=lid.user,
         datum=timezone.localdate(),
         buurten=list(team.buurten.all()),
-        lopers=[lidmaatschap.user, collega],
+        lopers=[lid.user, collega],
         meegelopen_partners=[politie],
         notities="Rondje rond het plein.",
         route={"type": "LineString", "coordinates": [[5.685, 50.845], [5.695, 50.855]]},
     )
-    assert set(ronde.lopers.all()) == {lidmaatschap.user, collega}
+    assert set(ronde.lopers.all()) == {lid.user, collega}
     assert list(ronde.meegelopen_partners.all()) == [politie]
-    assert ronde.created_by == lidmaatschap.user
+    assert ronde.created_by == lid.user
 
 
 @pytest.mark.parametrize(
@@ -234,14 +237,14 @@ def test_wijkronde_create(lidmaatschap):
         ),
     ],
 )
-def test_wijkronde_bad_input_writes_nothing(lidmaatschap, change, field, message):
-    team = lidmaatschap.team
+def test_wijkronde_bad_input_writes_nothing(lid, change, field, message):
+    team = lid.team
     data = {
         "team": team,
-        "door": lidmaatschap.user,
+        "door": lid.user,
         "datum": timezone.localdate(),
         "buurten": list(team.buurten.all()),
-        "lopers": [lidmaatschap.user],
+        "lopers": [lid.user],
         "meegelopen_partners": [],
     }
     value = next(iter(change.values()))
@@ -268,8 +271,8 @@ def test_wijkronde_bad_input_writes_nothing(lidmaatschap, change, field, message
 def test_thema_seed_defaults_is_idempotent():
     gemeente = f.GemeenteFactory()
     Thema.objects.create(gemeente=gemeente, naam="zwerfvuil", actief=False)
-    first = thema_seed_defaults(gemeente=gemeente)
-    again = thema_seed_defaults(gemeente=gemeente)
+    first = thema_seed_defaults(gemeente=gemeente, door=DEMO)
+    again = thema_seed_defaults(gemeente=gemeente, door=DEMO)
     assert [t.naam for t in first] == DEFAULT_THEMAS == [t.naam for t in again]
     assert Thema.objects.filter(gemeente=gemeente).count() == 10
     assert not Thema.objects.get(gemeente=gemeente, naam="zwerfvuil").actief  # existing ones are kept

@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from buurten.models import Rol
+from core.actors import COMMAND, TALLY
 from notificaties.models import Bericht, BerichtStatus
 from signalen.models import Kanaal, Signaal, Status, TriageUitkomst
 from signalen.services import (
@@ -58,7 +59,7 @@ def _households(signaal, lidmaatschap, n, *, start=1, kanaal=Kanaal.HUISBEZOEK, 
 def _tally(**kwargs):
     # The coordinators' e-mail goes out after commit, as in production.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        result = signalen_tally(**kwargs)
+        result = signalen_tally(door=TALLY, **kwargs)
     deliver_outbox()
     return result
 
@@ -275,7 +276,7 @@ def test_recount_a_whole_team_after_its_threshold_changed(team, signaal, lidmaat
     _tally()
     team.drempel_huishoudens = 3
     team.save()
-    assert steun_herberekenen_team(team=team) == 1
+    assert steun_herberekenen_team(team=team, door=COMMAND) == 1
     _tally()
     assert _reload(signaal).status == Status.DRAAGVLAK_BEREIKT
 

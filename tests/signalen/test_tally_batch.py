@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from buurten.models import Rol
+from core.actors import TALLY
 from signalen.models import Signaal, Status, StatusWijziging, Steunbetuiging, TriageUitkomst
 from signalen.services import signalen_tally
 from signalen.services.tally import _array
@@ -18,9 +19,11 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _team_has_a_coordinator(coordinator):
-    """The team (threshold 5, weight 0.5, 12 months) has a coördinator, who gets the tally's mail."""
+@pytest.fixture
+def team():
+    team = f.TeamFactory(drempel_huishoudens=5, anoniem_gewicht=Decimal("0.5"), steun_venster_maanden=12)
+    f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__email="coordinator@example.nl")
+    return team
 
 
 def _signals(team, households: list[int]) -> list[Signaal]:
@@ -40,7 +43,7 @@ def _signals(team, households: list[int]) -> list[Signaal]:
 def _queries_of_one_batch(team, households: list[int]) -> int:
     _signals(team, households)
     with CaptureQueriesContext(connection) as queries:
-        result = signalen_tally(batch_size=len(households))
+        result = signalen_tally(door=TALLY, batch_size=len(households))
     assert (result.verwerkt, result.batches) == (len(households), 1)
     return len(queries)
 
@@ -53,7 +56,8 @@ def test_a_batchs_query_count_does_not_grow_with_its_size(team):
     f.LidmaatschapFactory(team=other, rol=Rol.COORDINATOR)
     big = _queries_of_one_batch(other, [5, 6, 2, 3, 0, 0, 7, 1, 5, 0, 2, 9])
     assert small == big
-    # Lock and read, team rules, one GROUP BY, one write, history per target status, the
+    # Lock and read, team rules, one GROUP BY, one write, history and audit rows (one INSERT
+    # each) per target status, the
     # coördinatoren's addresses and one INSERT of the outbox rows for the crossings, then the
     # empty batch that ends the run, each batch in a savepoint (and released); on SQLite the
     # write is two bulk updates (signals that moved, signals that did not).
@@ -64,7 +68,7 @@ def test_a_batch_queues_its_announcements_in_its_own_transaction(team):
     from notificaties.models import Bericht
 
     signalen = _signals(team, [5, 6, 5, 2])
-    signalen_tally(batch_size=2)
+    signalen_tally(door=TALLY, batch_size=2)
     # Two batches with crossings: one mail each to the coördinator, naming that batch's signals.
     rows = list(Bericht.objects.order_by("pk"))
     assert [(b.ontvanger, b.soort) for b in rows] == [("coordinator@example.nl", "signalen.draagvlak")] * 2
@@ -80,7 +84,7 @@ def test_only_moved_signals_get_new_status_timestamps(team):
     )
     Signaal.objects.filter(pk__in=[blijft.pk, getrieerd.pk]).update(updated_at=earlier)
     now = timezone.now()
-    signalen_tally(now=now)
+    signalen_tally(door=TALLY, now=now)
 
     rows = {s.pk: s for s in Signaal.objects.all()}
     for moved in (bereikt, gezocht):

@@ -1,16 +1,16 @@
 """Every allowed and every refused status transition, against the database."""
 
-import copy
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from buurten.models import Rol
-from signalen.models import Status, StatusWijziging, TriageUitkomst
+from core.actors import TALLY
+from signalen.models import Signaal, Status, StatusWijziging, TriageUitkomst
 from signalen.services import signaal_status_change, signaal_triage
 from signalen.workflow import ALLOWED_TRANSITIONS, CLOSED_STATUSES, OPEN_STATUSES, Actor, next_statuses
 from tests import factories as f
 from tests.outbox import deliver_outbox
+from tests.signalen.test_tally import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +19,19 @@ ALLOWED = sorted(ALLOWED_TRANSITIONS)
 REFUSED = [(van, naar) for van in ALL for naar in ALL if (van, naar) not in ALLOWED_TRANSITIONS]
 
 
-@pytest.fixture(scope="module")
-def people_once(module_transaction):
-    """A team with a teamlid and a coördinator, and a coördinator of another team; built once."""
+@pytest.fixture
+def people():
     team = f.TeamFactory()
     teamlid = f.LidmaatschapFactory(team=team, rol=Rol.TEAMLID).user
     coordinator = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR).user
     buitenstaander = f.LidmaatschapFactory(rol=Rol.COORDINATOR).user  # coordinator of another team
     return {
         "team": team,
-        Actor.SYSTEEM: None,
+        Actor.SYSTEEM: TALLY,
         Actor.TEAMLID: teamlid,
         Actor.COORDINATOR: coordinator,
         "buitenstaander": buitenstaander,
     }
-
-
-@pytest.fixture
-def people(people_once, db):
-    return copy.deepcopy(people_once)
 
 
 def _door_for(rule, people):
@@ -67,7 +61,14 @@ def test_allowed_transition(people, van, naar):
     assert signaal.status == naar == result.status
     assert signaal.status_gewijzigd_at is not None
     row = StatusWijziging.objects.get(signaal=signaal)
-    assert (row.van, row.naar, row.door, row.reden) == (van, naar, door, "Besproken in het teamoverleg.")
+    # The system is stored as no person.
+    opgeslagen = None if door is TALLY else door
+    assert (row.van, row.naar, row.door, row.reden) == (
+        van,
+        naar,
+        opgeslagen,
+        "Besproken in het teamoverleg.",
+    )
 
 
 @pytest.mark.parametrize(("van", "naar"), REFUSED, ids=[f"{v}->{n}" for v, n in REFUSED])
@@ -130,6 +131,19 @@ def test_status_change_by_id(people):
         signaal_id=signaal.pk, naar=Status.DRAAGVLAK_GEZOCHT, door=people[Actor.TEAMLID]
     )
     assert moved.status == Status.DRAAGVLAK_GEZOCHT
+
+
+def test_reopening_marks_the_signal_for_the_tally(celery_worker, people):
+    signaal = f.SignaalFactory(team=people["team"], status=Status.AFGEROND)
+    signaal_status_change(
+        signaal=signaal, naar=Status.HEROPEND, door=people[Actor.COORDINATOR], reden="Weer overlast."
+    )
+    # The tally queued after commit moves it on: a reopened signal gathers support again.
+    assert wait_for(lambda: Signaal.objects.get(pk=signaal.pk).status == Status.DRAAGVLAK_GEZOCHT)
+    assert [(w.van, w.naar) for w in signaal.statuswijzigingen.all()] == [
+        (Status.AFGEROND, Status.HEROPEND),
+        (Status.HEROPEND, Status.DRAAGVLAK_GEZOCHT),
+    ]
 
 
 # Triage

@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from audit.commands import AuditedCommand
 from buurten.services.importeren import ImportFout, gebieden_import
+from core.actors import COMMAND
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # argparse cannot format lazy translations, so the help text is plain Dutch.
     help = (
         "Importeert CBS-gemeenten, -wijken en -buurten uit een GeoJSON-bestand (CBS statcode of PDOK) "
@@ -16,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, bestand: str, **options):
         try:
-            result = gebieden_import(bron=bestand)
+            result = gebieden_import(bron=bestand, door=COMMAND)
         except ImportFout as fout:
             raise CommandError(str(fout)) from None
         for opmerking in result.opmerkingen:

@@ -1,7 +1,8 @@
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from audit.commands import AuditedCommand
 
 # Each step is idempotent: a second `make run` finds everything in place and creates nothing.
 STEPS = [
@@ -16,7 +17,7 @@ def _call(step: str, **kwargs) -> None:
     getattr(import_module(module_name), func_name)(**kwargs)
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Laadt de demodata (Maastricht: CBS-buurten, partners, teams, signalen). Idempotent."
 
     def handle(self, *args, **options):

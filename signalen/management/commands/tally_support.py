@@ -1,9 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from audit.commands import AuditedCommand
+from core.actors import COMMAND
 from signalen.services.tally import signalen_tally
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Telt de steun van alle signalen die dat nodig hebben één keer, nu, en past de drempel toe."
 
     def add_arguments(self, parser):
@@ -14,5 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
             raise CommandError("De batchgrootte moet minstens 1 zijn.")
-        result = signalen_tally(batch_size=batch_size)
+        result = signalen_tally(door=COMMAND, batch_size=batch_size)
         self.stdout.write(self.style.SUCCESS(result.summary()))
