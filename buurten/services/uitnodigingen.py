@@ -27,6 +27,7 @@ from buurten.services.teams import (
     lidmaatschap_create_from_uitnodiging,
     partner_buiten_gemeente,
 )
+from core.actors import require_actor
 from core.email import email_normalise
 from notificaties.services import notificatie_queue
 
@@ -102,6 +103,7 @@ def uitnodiging_mail_sleutel(uitnodiging: Uitnodiging) -> str:
 
 
 def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, door: User) -> Uitnodiging:
+    require_actor(door)
     if not may_invite(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen uitnodigen."))
     email = email_normalise(email)
@@ -213,6 +215,7 @@ def lidmaatschap_add_existing(
     """Give a person who already has an (active) account a seat in the team, found by exact
     e-mail address only, and tell them by mail after commit; the seat's rules are
     `lidmaatschap_create`'s."""
+    require_actor(door)
     if not may_invite(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team kan mensen toevoegen."))
     email = email_normalise(email)

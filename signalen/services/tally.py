@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from buurten.models import Team
-from core.actors import SystemActor, is_system
+from core.actors import SystemActor, is_system, require_actor
 from notificaties.services import NieuwBericht, notificaties_queue_bulk
 
 from ..emails import DRAAGVLAK_MAIL, MAX_IN_EMAIL
@@ -359,6 +359,7 @@ def signalen_tally(
     draagvlak is counted, never declared by a person. Each batch's status moves are audited in
     one INSERT (a row per team, see `status_apply`), so a batch's query count stays constant.
     """
+    require_actor(door)
     if not is_system(door):
         raise TypeError("de steuntelling draait als systeem: geef een SystemActor mee (core.actors.TALLY)")
     now = now or timezone.now()
