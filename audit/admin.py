@@ -4,9 +4,55 @@ their own teams for coördinatoren (the scope buurten registers with
 changed or deleted here, not even by a superuser."""
 
 from django.contrib import admin
+from django.core.exceptions import FieldError, ValidationError
 
 from .models import AuditRegel
-from .services import team_scope_for
+from .services import audit_refused, team_scope_for
+
+
+class RefusedAccessAuditMixin:
+    """For a team-scoped ModelAdmin: opening an object that exists but lies outside the
+    person's scope (another team's) is refused by the admin as "does not exist" (or 403 on a
+    POST), and audited.
+
+    `team_id_field` names the object's team (a lookup path such as "signaal__team_id"). The row
+    is written once the admin's view returned or raised, outside the transaction it runs in, so
+    a refusal that rolls that transaction back stays on record.
+    """
+
+    team_id_field = "team_id"
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and request.user.is_authenticated:
+            try:
+                found = self.model._default_manager.filter(pk=object_id)
+                team_ids = list(found.values_list(self.team_id_field, flat=True)[:1])
+            except (ValueError, TypeError, ValidationError, FieldError):
+                team_ids = []
+            if team_ids:  # it exists: the scope refused it
+                request._audit_refused = {
+                    "object": (self.model._meta.label_lower, str(object_id)[:40]),
+                    "team_id": team_ids[0],
+                }
+        return obj
+
+    def _audited(self, view, request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            pending = request.__dict__.pop("_audit_refused", None)
+            if pending:
+                audit_refused(door=request.user, status=404, **pending)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._audited(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._audited(super().delete_view, request, *args, **kwargs)
+
+    def history_view(self, request, *args, **kwargs):
+        return self._audited(super().history_view, request, *args, **kwargs)
 
 
 def _sees_all(user) -> bool:

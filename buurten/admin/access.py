@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from audit.admin import RefusedAccessAuditMixin
 from buurten.selectors.teams import coordinator_team_ids_for_user, sees_all
 from core.admin import TeamScopedAdmin
 
@@ -19,8 +20,9 @@ def is_admin_coordinator(request) -> bool:
     return bool(user.is_active and user.is_staff and coord_team_ids(request))
 
 
-class AccessRuleAdmin(TeamScopedAdmin):
-    """`core.admin.TeamScopedAdmin` bound to buurten's access rule: coordinators manage their teams."""
+class AccessRuleAdmin(RefusedAccessAuditMixin, TeamScopedAdmin):
+    """`core.admin.TeamScopedAdmin` bound to buurten's access rule: coordinators manage their teams;
+    another team's object is "does not exist", and audited."""
 
     def sees_all(self, request) -> bool:
         return sees_all(user=request.user)

@@ -105,6 +105,7 @@ class TeamAdminForm(forms.ModelForm):
 
 @admin.register(Team)
 class TeamAdmin(AccessRuleAdmin):
+    team_id_field = "pk"
     form = TeamAdminForm
     coordinator_can_change = True
     list_display = ["naam", "gemeente", "doel_evaluatie"]

@@ -276,6 +276,7 @@ class SignaalAdmin(ViewOnlyTeamAdmin):
 
 @admin.register(Steunbetuiging)
 class SteunbetuigingAdmin(ViewOnlyTeamAdmin):
+    team_id_field = "signaal__team_id"  # for the audit of refused access
     list_display = ["signaal", "datum", "kanaal", "soort", "aantal_anoniem", "ingetrokken_at"]
     list_filter = ["kanaal"]
     # The household hash is never shown: it is a pseudonym of an address.

@@ -91,3 +91,30 @@ def test_nothing_can_be_added_changed_or_deleted(client, world, log, user):
     request.user = getattr(world, user)
     assert AuditRegelAdmin(AuditRegel, site).get_actions(request) == {}
     assert 'name="_save"' not in client.get(change).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "obj"),
+    [
+        ("buurten_team", lambda w: w.other_team),
+        ("buurten_subgebied", lambda w: w.other_subgebied),
+        ("signalen_signaal", lambda w: w.oost),
+    ],
+)
+def test_a_coordinator_opening_another_teams_object_in_the_admin_is_refused_and_on_record(
+    client, world, model, obj
+):
+    client.force_login(world.coordinator)
+    target = obj(world)
+    response = client.post(reverse(f"admin:{model}_change", args=[target.pk]), {"naam": "Overgenomen"})
+    # The admin's "does not exist" (302), or 403 where the admin allows no change at all.
+    assert response.status_code in (302, 403)
+    row = AuditRegel.objects.get(actie="toegang.geweigerd")
+    assert (row.door, row.object_id, row.team_id, row.herkomst) == (
+        world.coordinator,
+        str(target.pk),
+        world.other_team.pk,
+        "admin",
+    )
+    target.refresh_from_db()
+    assert getattr(target, "naam", "") != "Overgenomen"
