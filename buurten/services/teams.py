@@ -20,8 +20,19 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, shape
 
 from audit.services import audit_record
-from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, Uitnodiging, User
-from buurten.selectors.teams import is_coordinator
+from buurten.models import (
+    Buurt,
+    Gemeente,
+    Lidmaatschap,
+    Partner,
+    PartnerInzet,
+    Rol,
+    Subgebied,
+    Team,
+    Uitnodiging,
+    User,
+)
+from buurten.selectors.teams import is_coordinator, sees_all
 from core.actors import is_system, require_actor
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
@@ -38,6 +49,115 @@ def _require_coordinator(*, door: Any, team: Team) -> None:
 
 def _locked_team(team: Team) -> Team:
     return Team.objects.select_for_update().get(pk=team.pk)
+
+
+# --- the team itself: name, gemeente, buurten ------------------------------------------------
+
+
+def team_clean(
+    *, naam: str, slug: str, gemeente: Gemeente | None, buurten: list[Buurt], team: Team | None = None
+) -> dict[str, Any]:
+    """A team's place, without writing: a name, a free short name, buurten of its own gemeente,
+    and a gemeente that no longer moves once the team has seats or commitments."""
+    errors: dict[str, str] = {}
+    naam, slug = (naam or "").strip(), (slug or "").strip()
+    if not naam:
+        errors["naam"] = _("Geef het team een naam.")
+    if not slug:
+        errors["slug"] = _("Geef het team een korte naam.")
+    elif Team.objects.filter(slug=slug).exclude(pk=getattr(team, "pk", None)).exists():
+        errors["slug"] = _("Deze korte naam is al in gebruik door een ander team.")
+    buurten = list(buurten or [])
+    if gemeente is None:
+        errors["gemeente"] = _("Kies de gemeente van het team.")
+    elif team is not None and team.pk and team.gemeente_id != gemeente.pk:
+        if team.lidmaatschappen.exists() or team.inzet.exists():
+            errors["gemeente"] = _(
+                "De gemeente van een team ligt vast zodra het leden of partnerinzet heeft: die horen "
+                "bij partners van de gemeente. Maak zo nodig een nieuw team."
+            )
+    if not buurten:
+        errors["buurten"] = _("Kies minstens één buurt.")
+    elif gemeente is not None:
+        vreemd = sorted(
+            b.naam
+            for b in Buurt.objects.filter(pk__in=[b.pk for b in buurten]).exclude(
+                wijk__gemeente_id=gemeente.pk
+            )
+        )
+        if vreemd:
+            errors["buurten"] = _("Deze buurten liggen niet in gemeente %(gemeente)s: %(buurten)s.") % {
+                "gemeente": gemeente.naam,
+                "buurten": ", ".join(vreemd),
+            }
+    if team is not None and team.pk and "buurten" not in errors:
+        weg = Subgebied.objects.filter(team=team).exclude(buurt__in=buurten).select_related("buurt")
+        namen = sorted({sub.buurt.naam for sub in weg})
+        if namen:
+            errors["buurten"] = _("Het team heeft nog subgebieden in %(buurten)s; verwijder die eerst.") % {
+                "buurten": ", ".join(namen)
+            }
+    if errors:
+        raise ValidationError(errors)
+    return {"naam": naam, "slug": slug, "gemeente": gemeente, "buurten": buurten}
+
+
+def _require_superuser(door) -> None:
+    require_actor(door)
+    if not sees_all(user=door):
+        raise PermissionDenied(_("Alleen een beheerder mag teams aanmaken of verplaatsen."))
+
+
+@transaction.atomic
+def team_create(*, door, naam: str, slug: str, gemeente: Gemeente, buurten: list[Buurt]) -> Team:
+    """A superuser creates a team in buurten of one gemeente (settings start at their defaults)."""
+    _require_superuser(door)
+    waarden = team_clean(naam=naam, slug=slug, gemeente=gemeente, buurten=buurten)
+    team = Team.objects.create(naam=waarden["naam"], slug=waarden["slug"], gemeente=gemeente)
+    team.buurten.set(waarden["buurten"])
+    audit_record(
+        door=door,
+        actie="team.create",
+        object=team,
+        team_id=team.pk,
+        details={"gemeente_id": gemeente.pk, "buurt_ids": sorted(b.pk for b in waarden["buurten"])},
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, door, naam: str, slug: str, gemeente: Gemeente, buurten: list[Buurt]) -> Team:
+    """A superuser renames a team or changes its buurten; its gemeente is fixed once it has seats."""
+    _require_superuser(door)
+    locked = _locked_team(team)
+    waarden = team_clean(naam=naam, slug=slug, gemeente=gemeente, buurten=buurten, team=locked)
+    gewijzigd = [
+        veld
+        for veld, nieuw in (
+            ("naam", waarden["naam"]),
+            ("slug", waarden["slug"]),
+            ("gemeente_id", gemeente.pk),
+        )
+        if getattr(locked, veld) != nieuw
+    ]
+    for veld in gewijzigd:
+        setattr(locked, veld, waarden["gemeente"].pk if veld == "gemeente_id" else waarden[veld])
+    if gewijzigd:
+        locked.save(update_fields=gewijzigd)
+    oud = set(locked.buurten.values_list("pk", flat=True))
+    nieuw = {b.pk for b in waarden["buurten"]}
+    if oud != nieuw:
+        locked.buurten.set(waarden["buurten"])
+        gewijzigd.append("buurten")
+    if gewijzigd:
+        audit_record(
+            door=door,
+            actie="team.update",
+            object=locked,
+            team_id=locked.pk,
+            details={"velden": gewijzigd, "buurt_ids": sorted(nieuw)},
+        )
+    return locked
 
 
 # --- shared goal ------------------------------------------------------------------------------
@@ -129,6 +249,25 @@ def _audit_inzet(*, door: Any, row: PartnerInzet, velden: list[str]) -> None:
         object=row,
         team_id=row.team_id,
         details={"partner_id": row.partner_id, "velden": velden},
+    )
+
+
+@transaction.atomic
+def partnerinzet_delete(*, inzet: PartnerInzet, door) -> None:
+    """Take a partner's commitment off the team's goal (its people keep their seats)."""
+    require_actor(door)
+    _require_coordinator(door=door, team=inzet.team)
+    row = PartnerInzet.objects.select_for_update().filter(pk=inzet.pk).first()
+    if row is None:
+        return
+    team_id, partner_id = row.team_id, row.partner_id
+    row.delete()
+    audit_record(
+        door=door,
+        actie="partnerinzet.delete",
+        object=("buurten.partnerinzet", inzet.pk),
+        team_id=team_id,
+        details={"partner_id": partner_id},
     )
 
 

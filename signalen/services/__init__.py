@@ -10,6 +10,8 @@ and tasks call these; none of them repeats a rule.
 - `signalen.services.tally`: signalen_tally (the support tally and the draagvlak threshold)
 - `signalen.services.bewaren`: signalen_purge_expired (retention: closed signals past the team's term)
 - `signalen.services.inzage`: signaal_vertrouwelijk_gelezen, signalen_export_record (audited reads)
+- `signalen.services.themas`: thema_create, thema_update (a superuser's, in the admin)
+- `signalen.services.verwijderen`: signaal_delete (a signal removed by hand, photo files included)
 
 Every service takes `door` (a User, or a `core.actors.SystemActor` for the tally, the retention
 job, commands and the demo) and writes its audit row (`audit.services.audit_record`) in its
@@ -28,11 +30,14 @@ from .signalen import DEFAULT_THEMAS, signaal_log, thema_seed_defaults, wijkrond
 from .status import signaal_status_change, signaal_triage
 from .steun import steun_herberekenen_team, steun_register, steun_register_anoniem, steun_withdraw
 from .tally import TallyResult, signalen_tally
+from .verwijderen import VerwijderReden, signaal_delete
 
 __all__ = [
     "DEFAULT_THEMAS",
     "TallyResult",
+    "VerwijderReden",
     "huishouden_hash",
+    "signaal_delete",
     "signaal_log",
     "signaal_status_change",
     "signaal_triage",
