@@ -7,9 +7,12 @@ permission table: a coordinator sees and changes only their own teams' rows, vie
 and places of their gemeente, and never the user list. A superuser sees and changes everything.
 Two-factor authentication for the admin is enforced by `buurten.mfa.MFARequiredMiddleware`.
 
-Saving goes through the services wherever a rule exists (threshold, goal dates, roles, the last
-coordinator, subgebied polygons); the form runs the service's `*_clean` first, so its Dutch
-message shows next to the field and nothing is written.
+Every add, change and delete goes through a service (teams, commitments, partners, roles, the
+last coordinator, subgebied polygons, accounts); the form runs the service's `*_clean` first, so
+its Dutch message shows next to the field and nothing is written. Where no service deletes, the
+admin's own delete is off. A coordinator's request for another team's row is refused and
+audited (`audit.admin.RefusedAccessAuditMixin` for pages, `weigeren.RefusedActionAuditMixin` for
+actions); team filters offer only their own teams (`filters.TeamFilter`).
 """
 
 from django.contrib import admin

@@ -29,6 +29,16 @@ class GebiedAdmin(AccessRuleAdmin):
     def team_id_of(self, obj):
         return None
 
+    # Places come from `import_buurten` (buurten.services.importeren) only; the admin shows them.
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.display(description=_("geometrie"))
     def geometrie_samenvatting(self, obj) -> str:
         if not obj.geometrie:
@@ -61,7 +71,7 @@ class WijkAdmin(GebiedAdmin):
     gemeente_lookup = "gemeente_id__in"
     list_display = ["naam", "code", "gemeente"]
     list_select_related = ["gemeente"]
-    list_filter = ["gemeente"]
+    list_filter = [("gemeente", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(Buurt)
@@ -69,5 +79,5 @@ class BuurtAdmin(GebiedAdmin):
     gemeente_lookup = "wijk__gemeente_id__in"
     list_display = ["naam", "code", "wijk"]
     list_select_related = ["wijk"]
-    list_filter = ["wijk__gemeente"]
+    list_filter = [("wijk__gemeente", admin.RelatedOnlyFieldListFilter)]
     raw_id_fields = ["wijk"]

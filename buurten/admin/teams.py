@@ -11,19 +11,47 @@ from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Subgebied, Team
 from buurten.selectors.teams import sees_all
+from buurten.services import partners as partner_services
 from buurten.services import teams as team_services
 from buurten.widgets import GeoJSONField
 from core.forms import add_service_errors
 
 from .access import AccessRuleAdmin, coord_team_ids
+from .filters import TeamFilter
+from .weigeren import RefusedActionAuditMixin
+
+
+class PartnerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["gemeente", "naam", "type", "contact_email"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            partner_services.partner_clean(
+                gemeente=data.get("gemeente"),
+                naam=data.get("naam", ""),
+                type=data.get("type", ""),
+                contact_email=data.get("contact_email", ""),
+                partner=self.instance if self.instance.pk else None,
+            )
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return data
+
+    def _get_validation_exclusions(self):
+        # partner_clean checks the name's uniqueness in the gemeente with its own message.
+        return super()._get_validation_exclusions() | {"gemeente", "naam"}
 
 
 @admin.register(Partner)
-class PartnerAdmin(AccessRuleAdmin):
-    """Partners are shared by the teams of a gemeente: coordinators view, staff edit."""
+class PartnerAdmin(RefusedActionAuditMixin, AccessRuleAdmin):
+    """Partners are shared by the teams of a gemeente: coordinators view, superusers edit (via services)."""
 
+    form = PartnerAdminForm
     list_display = ["naam", "type", "gemeente", "contact_email"]
-    list_filter = ["type", "gemeente"]
+    list_filter = ["type", ("gemeente", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["gemeente"]
     search_fields = ["naam", "contact_email"]
 
@@ -33,6 +61,18 @@ class PartnerAdmin(AccessRuleAdmin):
 
     def team_id_of(self, obj):
         return None
+
+    def has_delete_permission(self, request, obj=None):
+        # Seats, commitments and forwarded signals point at a partner: it is never deleted here.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        waarden = {k: data[k] for k in ("gemeente", "naam", "type", "contact_email")}
+        if change:
+            partner_services.partner_update(partner=obj, door=request.user, **waarden)
+        else:
+            obj.pk = partner_services.partner_create(door=request.user, **waarden).pk
 
 
 # --- teams --------------------------------------------------------------------------------------
@@ -68,7 +108,10 @@ class PartnerInzetInline(admin.TabularInline):
         return formset
 
     def has_view_permission(self, request, obj=None):
-        return sees_all(user=request.user) or (obj is not None and obj.pk in coord_team_ids(request))
+        # obj is the team; the inline's own queryset asks without one (and is limited to the team).
+        if sees_all(user=request.user):
+            return True
+        return bool(coord_team_ids(request)) and (obj is None or obj.pk in coord_team_ids(request))
 
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
@@ -94,6 +137,17 @@ class TeamAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "gemeente" in self.fields:  # a superuser's form: the team's place goes through team_clean
+            try:
+                team_services.team_clean(
+                    naam=data.get("naam", ""),
+                    slug=data.get("slug", ""),
+                    gemeente=data.get("gemeente"),
+                    buurten=list(data.get("buurten") or []),
+                    team=self.instance if self.instance.pk else None,
+                )
+            except ValidationError as exc:
+                add_service_errors(self, exc)
         try:
             team_services.team_doel_clean(
                 doel_start=data.get("doel_start"), doel_evaluatie=data.get("doel_evaluatie")
@@ -102,9 +156,13 @@ class TeamAdminForm(forms.ModelForm):
             add_service_errors(self, exc)
         return data
 
+    def _get_validation_exclusions(self):
+        # team_clean checks the short name's uniqueness with its own message.
+        return super()._get_validation_exclusions() | {"slug"}
+
 
 @admin.register(Team)
-class TeamAdmin(AccessRuleAdmin):
+class TeamAdmin(RefusedActionAuditMixin, AccessRuleAdmin):
     team_id_field = "pk"
     form = TeamAdminForm
     coordinator_can_change = True
@@ -139,19 +197,78 @@ class TeamAdmin(AccessRuleAdmin):
             kwargs["queryset"] = Buurt.objects.select_related("wijk").order_by("naam")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_inlines(self, request, obj):
+        # Commitments come once the team exists: only then are its gemeente's partners known.
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # A team holds signals, seats and history: it is never deleted from the admin.
+        return False
+
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
         if not change:
-            super().save_model(request, obj, form, change)
-            return
-        if sees_all(user=request.user):
-            obj.save(update_fields=["naam", "slug", "gemeente"])
+            obj.pk = team_services.team_create(
+                door=request.user,
+                naam=data["naam"],
+                slug=data["slug"],
+                gemeente=data["gemeente"],
+                buurten=list(data["buurten"]),
+            ).pk
+        elif sees_all(user=request.user):
+            team_services.team_update(
+                team=obj,
+                door=request.user,
+                naam=data["naam"],
+                slug=data["slug"],
+                gemeente=data["gemeente"],
+                buurten=list(data["buurten"]),
+            )
         team_services.team_doel_update(
             team=obj,
             door=request.user,
-            doel=form.cleaned_data["doel"],
-            doel_start=form.cleaned_data["doel_start"],
-            doel_evaluatie=form.cleaned_data["doel_evaluatie"],
+            doel=data["doel"],
+            doel_start=data["doel_start"],
+            doel_evaluatie=data["doel_evaluatie"],
         )
+
+    def save_related(self, request, form, formsets, change):
+        # Not form.save_m2m(): the buurten were set by team_create/team_update.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        """Commitments through their services, never the inline's own save."""
+        team = form.instance
+        # The admin's change message reads these lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk:
+                team_services.partnerinzet_delete(inzet=inline_form.instance, door=request.user)
+                formset.deleted_objects.append(inline_form.instance)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            oud = inline_form.instance
+            if oud.pk and "partner" in inline_form.changed_data:
+                # Another partner on an existing row: the old partner's commitment goes.
+                team_services.partnerinzet_delete(
+                    inzet=PartnerInzet.objects.get(pk=oud.pk), door=request.user
+                )
+            row = team_services.partnerinzet_update(
+                team=team,
+                door=request.user,
+                partner=data["partner"],
+                toezegging=data.get("toezegging", ""),
+                gevraagd=data.get("gevraagd", ""),
+            )
+            if row is None:
+                continue
+            if oud.pk == row.pk:
+                formset.changed_objects.append((row, inline_form.changed_data))
+            else:
+                formset.new_objects.append(row)
 
 
 # --- memberships --------------------------------------------------------------------------------
@@ -183,14 +300,14 @@ class LidmaatschapAdminForm(forms.ModelForm):
 
 
 @admin.register(Lidmaatschap)
-class LidmaatschapAdmin(AccessRuleAdmin):
+class LidmaatschapAdmin(RefusedActionAuditMixin, AccessRuleAdmin):
     """Coordinators change roles and remove seats in their teams; new people come by invitation."""
 
     form = LidmaatschapAdminForm
     coordinator_can_change = True
     coordinator_can_delete = True
     list_display = ["user", "team", "partner", "rol"]
-    list_filter = ["rol", "partner__type", "team"]
+    list_filter = ["rol", "partner__type", TeamFilter]
     list_select_related = ["user", "team", "partner"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "team__naam", "partner__naam"]
     autocomplete_fields = ["user"]
@@ -262,14 +379,14 @@ class SubgebiedAdminForm(forms.ModelForm):
 
 
 @admin.register(Subgebied)
-class SubgebiedAdmin(AccessRuleAdmin):
+class SubgebiedAdmin(RefusedActionAuditMixin, AccessRuleAdmin):
     form = SubgebiedAdminForm
     coordinator_can_change = True
     coordinator_can_add = True
     coordinator_can_delete = True
     list_display = ["naam", "buurt", "team"]
     list_select_related = ["buurt", "team"]
-    list_filter = ["team"]
+    list_filter = [TeamFilter]
     search_fields = ["naam", "buurt__naam", "buurt__code"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -2,22 +2,37 @@
 
 Every queryset goes through the access selectors, so a coördinator sees only their own
 teams; statuses and tally figures are read-only, and every change is an admin action that
-calls a service (triage, reject, withdraw support). Nothing here repeats a rule.
+calls a service (triage, reject, withdraw support, delete a signal). The admin's own delete is
+off: deleting a signal is `signaal_delete` (photo files and audit row included), support is
+withdrawn (`steun_withdraw`, which marks the signal for recount), never deleted. Nothing here
+repeats a rule.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from buurten.admin.access import AccessRuleAdmin, is_admin_coordinator
+from buurten.admin.filters import TeamFilter, team_filter
+from buurten.admin.weigeren import RefusedActionAuditMixin
 from buurten.models import Partner
 from buurten.selectors import sees_all, team_ids_for_user
+from core.forms import add_service_errors
 
 from ..models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
 from ..selectors import signaal_list_for_user, user_is_coordinator
-from ..services import signaal_status_change, signaal_triage, signaal_vertrouwelijk_gelezen, steun_withdraw
+from ..services import (
+    VerwijderReden,
+    signaal_delete,
+    signaal_status_change,
+    signaal_triage,
+    signaal_vertrouwelijk_gelezen,
+    steun_withdraw,
+    themas,
+)
 from . import teams  # noqa: F401  the team admin, with the settings signalen owns
 
 
@@ -48,11 +63,38 @@ class ViewOnlyTeamAdmin(AccessRuleAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Not even for a superuser: a delete is a service (an admin action), never the admin's own.
+        return False
+
+
+class ThemaAdminForm(forms.ModelForm):
+    class Meta:
+        model = Thema
+        fields = ["gemeente", "naam", "actief"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            themas.thema_clean(
+                gemeente=data.get("gemeente"),
+                naam=data.get("naam", ""),
+                thema=self.instance if self.instance.pk else None,
+            )
+        except ValidationError as error:
+            add_service_errors(self, error)
+        return data
+
+    def _get_validation_exclusions(self):
+        # thema_clean checks the name's uniqueness in the gemeente with its own message.
+        return super()._get_validation_exclusions() | {"gemeente", "naam"}
+
 
 @admin.register(Thema)
 class ThemaAdmin(admin.ModelAdmin):
+    form = ThemaAdminForm
     list_display = ["naam", "gemeente", "actief"]
-    list_filter = ["actief", "gemeente"]
+    list_filter = ["actief", ("gemeente", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["naam"]
 
     def get_queryset(self, request):
@@ -75,7 +117,22 @@ class ThemaAdmin(admin.ModelAdmin):
         return sees_all(user=request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return sees_all(user=request.user)
+        return False  # signals keep their thema: switch it off ("actief") instead
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            themas.thema_update(
+                thema=obj,
+                door=request.user,
+                gemeente=data["gemeente"],
+                naam=data["naam"],
+                actief=data["actief"],
+            )
+        else:
+            obj.pk = themas.thema_create(
+                door=request.user, gemeente=data["gemeente"], naam=data["naam"], actief=data["actief"]
+            ).pk
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -123,6 +180,18 @@ class TriageForm(forms.Form):
         )
 
 
+class VerwijderForm(forms.Form):
+    reden = forms.ChoiceField(
+        label=_("Waarom verwijderen?"),
+        choices=VerwijderReden.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies waarom het signaal wordt verwijderd.")},
+        help_text=_(
+            "Het signaal verdwijnt met al zijn steun, geschiedenis en foto's; dit is niet terug te draaien."
+        ),
+    )
+
+
 class AfwijzenForm(forms.Form):
     reden = forms.CharField(
         label=_("Reden van afwijzen"),
@@ -132,7 +201,7 @@ class AfwijzenForm(forms.Form):
 
 
 @admin.register(Signaal)
-class SignaalAdmin(ViewOnlyTeamAdmin):
+class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
     list_display = [
         "titel",
         "team",
@@ -145,7 +214,13 @@ class SignaalAdmin(ViewOnlyTeamAdmin):
         "vertrouwelijk",
         "created_at",
     ]
-    list_filter = ["status", "thema", "kanaal", "vertrouwelijk", "team"]
+    list_filter = [
+        "status",
+        ("thema", admin.RelatedOnlyFieldListFilter),
+        "kanaal",
+        "vertrouwelijk",
+        TeamFilter,
+    ]
     search_fields = ["titel", "omschrijving"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -175,7 +250,7 @@ class SignaalAdmin(ViewOnlyTeamAdmin):
     ]
     fields = readonly_fields
     inlines = [SteunInline, StatusWijzigingInline]
-    actions = ["triage_action", "afwijzen_action"]
+    actions = ["triage_action", "afwijzen_action", "verwijderen_action"]
 
     def get_queryset(self, request):
         return signaal_list_for_user(user=request.user)
@@ -273,12 +348,45 @@ class SignaalAdmin(ViewOnlyTeamAdmin):
             form = AfwijzenForm()
         return self._intermediate(request, signalen, form, _("Signalen afwijzen"), "afwijzen_action")
 
+    @admin.action(description=_("Verwijder het signaal (met foto's, steun en geschiedenis)"))
+    def verwijderen_action(self, request, queryset):
+        signalen = self._selected_for_coordinator(request, queryset)
+        if not signalen or len(signalen) < len(queryset):
+            return None  # all or nothing: the message above says which were not theirs
+        if "toepassen" in request.POST:
+            form = VerwijderForm(request.POST)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        for signaal in signalen:
+                            fout_bij = signaal
+                            signaal_delete(
+                                signaal=signaal, door=request.user, reden=form.cleaned_data["reden"]
+                            )
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(
+                        request,
+                        _("%(titel)s: %(fout)s Er is niets verwijderd.")
+                        % {"titel": fout_bij.titel, "fout": _error_text(error)},
+                        messages.ERROR,
+                    )
+                    return None
+                self.message_user(
+                    request,
+                    _("%(aantal)s signaal/signalen verwijderd.") % {"aantal": len(signalen)},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = VerwijderForm()
+        return self._intermediate(request, signalen, form, _("Signalen verwijderen"), "verwijderen_action")
+
 
 @admin.register(Steunbetuiging)
-class SteunbetuigingAdmin(ViewOnlyTeamAdmin):
+class SteunbetuigingAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
     team_id_field = "signaal__team_id"  # for the audit of refused access
     list_display = ["signaal", "datum", "kanaal", "soort", "aantal_anoniem", "ingetrokken_at"]
-    list_filter = ["kanaal"]
+    list_filter = ["kanaal", team_filter("signaal__team")]
     # The household hash is never shown: it is a pseudonym of an address.
     fields = [
         "signaal",
@@ -318,9 +426,9 @@ class SteunbetuigingAdmin(ViewOnlyTeamAdmin):
 
 
 @admin.register(Wijkronde)
-class WijkrondeAdmin(ViewOnlyTeamAdmin):
+class WijkrondeAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
     list_display = ["datum", "team", "created_by"]
-    list_filter = ["team"]
+    list_filter = [TeamFilter]
     fields = [
         "team",
         "datum",

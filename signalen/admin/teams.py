@@ -48,12 +48,10 @@ class TeamMetInstellingenAdmin(TeamAdmin):
     fieldsets = [*TeamAdmin.fieldsets, (_("Draagvlak en bewaren"), {"fields": INSTELLINGEN})]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-            # A team in a gemeente imported since has no themas yet: logging a signal needs them.
-            thema_seed_defaults(gemeente=obj.gemeente, door=request.user)
-            return
+        super().save_model(request, obj, form, change)  # team_create / team_update and the goal
         team_instellingen_update(
             team=obj, door=request.user, **{veld: form.cleaned_data[veld] for veld in INSTELLINGEN}
         )
-        super().save_model(request, obj, form, change)
+        if not change:
+            # A team in a gemeente imported since has no themas yet: logging a signal needs them.
+            thema_seed_defaults(gemeente=obj.gemeente, door=request.user)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "buurten",
     "signalen",
     "acties",
+    # Last, as its documentation asks: a deleted row's file (a signal's photo) is removed after commit.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,4 @@ STORAGES = {
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # noqa: F405
 
 # The demo data of `make run` (`manage.py demo_data`); production does not install it.
-INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS[:-1], "demo", INSTALLED_APPS[-1]]  # noqa: F405 - django_cleanup stays last
