@@ -97,7 +97,7 @@ def test_user_deactivate_refuses_a_coordinator_a_missing_actor_and_oneself(world
     with pytest.raises(PermissionDenied):
         user_deactivate(user=world.teamlid, door=world.coordinator)
     with pytest.raises(TypeError):
-        user_deactivate(user=world.teamlid, door=None)
+        user_deactivate(user=world.teamlid, door=None)  # no actor: refused before anything
     with pytest.raises(ValidationError, match="eigen account"):
         user_deactivate(user=world.staff, door=world.staff)
     world.teamlid.refresh_from_db()
@@ -216,7 +216,7 @@ def test_moving_a_team_with_seats_to_another_gemeente_is_refused(client, world, 
     world.team.refresh_from_db()
     assert world.team.gemeente_id != gemeente.pk
     assert list(world.team.buurten.all()) == [world.buurt]
-    assert not AuditRegel.objects.exists()
+    assert not AuditRegel.objects.filter(object_type="buurten.team").exists()
 
 
 def test_buurten_must_lie_in_the_teams_gemeente(client, world, heerlen):
@@ -359,7 +359,7 @@ def test_a_coordinator_posting_a_change_to_another_team_is_refused_and_audited(c
     assert world.other_team.drempel_huishoudens == 5
     regel = AuditRegel.objects.get()
     assert (regel.actie, regel.resultaat, regel.object_type, regel.object_id, regel.team_id) == (
-        "admin_change",
+        "toegang.geweigerd",
         "geweigerd",
         "buurten.team",
         str(world.other_team.pk),
@@ -381,10 +381,11 @@ def test_an_action_with_another_teams_ids_is_refused_audited_and_does_nothing(cl
     assert "Dit hoort bij een team dat je niet beheert; er is niets gewijzigd." in response.content.decode()
     assert world.subgebied.__class__.objects.filter(pk__in=[world.subgebied.pk, other.pk]).count() == 2
     regel = AuditRegel.objects.get()
-    assert (regel.actie, regel.object_id, regel.team_id) == (
-        "admin_action:delete_selected",
+    assert (regel.actie, regel.object_id, regel.team_id, regel.details) == (
+        "toegang.geweigerd",
         str(other.pk),
         world.other_team.pk,
+        {"status": 403},
     )
 
 
@@ -396,7 +397,12 @@ def test_deleting_another_teams_seat_is_refused_and_audited(client, world):
     )
     assert response.status_code == 302 and response.url == reverse("admin:index")
     assert Lidmaatschap.objects.filter(pk=other_seat.pk).exists()
-    assert AuditRegel.objects.get().actie == "admin_delete"
+    regel = AuditRegel.objects.get()
+    assert (regel.actie, regel.object_type, regel.object_id) == (
+        "toegang.geweigerd",
+        "buurten.lidmaatschap",
+        str(other_seat.pk),
+    )
 
 
 # --- list filters and places ------------------------------------------------------------------

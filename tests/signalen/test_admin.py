@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from audit.models import AuditRegel
+from core.actors import DEMO, RETENTION
 from signalen.models import Foto, Signaal, StatusWijziging, Steunbetuiging
 from signalen.services import signaal_delete
 from signalen.services.fotos import foto_add_upload
@@ -29,7 +30,7 @@ def world():
 
 
 def with_photos(signaal, n=2):
-    fotos = [foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=None) for _ in range(n)]
+    fotos = [foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=DEMO) for _ in range(n)]
     names = [foto.bestand.name for foto in fotos]
     assert all(default_storage.exists(name) for name in names)
     f.SteunbetuigingFactory(signaal=signaal)
@@ -100,10 +101,11 @@ def test_a_coordinator_deleting_another_teams_signal_is_refused_audited_and_noth
     assert "Dit hoort bij een team dat je niet beheert; er is niets gewijzigd." in response.content.decode()
     assert Signaal.objects.filter(pk__in=[world.open.pk, world.oost.pk]).count() == 2  # not even their own
     regel = AuditRegel.objects.get(resultaat="geweigerd")
-    assert (regel.actie, regel.object_id, regel.team_id) == (
-        "admin_action:verwijderen_action",
+    assert (regel.actie, regel.object_id, regel.team_id, regel.details) == (
+        "toegang.geweigerd",
         str(world.oost.pk),
         world.other_team.pk,
+        {"status": 403},
     )
     assert regel.door == world.coordinator
 
@@ -136,7 +138,7 @@ def test_signaal_delete_service_refuses_a_teamlid_a_missing_actor_and_a_bad_reas
         signaal_delete(signaal=world.open, door=world.coordinator, reden="")
     assert exc.value.message_dict == {"reden": ["Kies waarom het signaal wordt verwijderd."]}
     assert Signaal.objects.filter(pk=world.open.pk).exists()
-    assert not AuditRegel.objects.exists()
+    assert not AuditRegel.objects.filter(actie="signaal.delete").exists()
 
 
 # --- support -------------------------------------------------------------------------------
@@ -181,7 +183,7 @@ def test_opening_another_teams_signal_in_the_admin_is_refused_and_audited(client
     assert response.status_code == 302 and response.url == reverse("admin:index")
     regel = AuditRegel.objects.get()
     assert (regel.actie, regel.resultaat, regel.object_id, regel.team_id) == (
-        "admin_change",
+        "toegang.geweigerd",
         "geweigerd",
         str(world.oost.pk),
         world.other_team.pk,
@@ -231,7 +233,7 @@ def test_the_retention_purge_leaves_no_photo_file(django_capture_on_commit_callb
     long_ago = timezone.now() - dt.timedelta(days=3 * 365)
     Signaal.objects.filter(pk=world.open.pk).update(status=Status.AFGEROND, status_gewijzigd_at=long_ago)
     with django_capture_on_commit_callbacks(execute=True):
-        removed = signalen_purge_expired()
+        removed = signalen_purge_expired(door=RETENTION)
     assert removed == 1
     assert not any(default_storage.exists(name) for name in names)
 
