@@ -12,16 +12,10 @@ from buurten.models import Lidmaatschap, PartnerInzet, Rol, Team, User
 from buurten.services.mensen import user_deactivate
 from buurten.services.teams import team_create, team_update
 from tests import factories as f
-from tests.buurten.teams_world import build_world
 
 pytestmark = pytest.mark.django_db
 
 USERS = "admin:buurten_user_changelist"
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def action(client, changelist, name, pks, **extra):

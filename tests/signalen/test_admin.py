@@ -12,7 +12,6 @@ from signalen.models import Foto, Signaal, StatusWijziging, Steunbetuiging
 from signalen.services import signaal_delete
 from signalen.services.fotos import foto_add_upload
 from tests import factories as f
-from tests.buurten.teams_world import build_world
 from tests.signalen.ui import jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +20,10 @@ SIGNALEN = "admin:signalen_signaal_changelist"
 STEUN = "admin:signalen_steunbetuiging_changelist"
 
 
-@pytest.fixture
-def world():
-    w = build_world()
+@pytest.fixture(scope="module")
+def world_once(world_once):
+    """The two-team world with a signal in each team, built once for this module."""
+    w = world_once
     w.open = f.SignaalFactory(team=w.team, buurt=w.buurt, titel="Zwerfvuil op het plein")
     w.oost = f.SignaalFactory(team=w.other_team, buurt=w.other_buurt, titel="Fietswrakken bij het station")
     return w
