@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.actors import TALLY
 from signalen.models import Kanaal, Signaal, Status, Steunbetuiging, TriageUitkomst
 from signalen.selectors import statuswijzigingen_for_signaal
 from signalen.services import (
@@ -65,11 +66,11 @@ def test_each_signals_latest_history_row_matches_its_status(team, thema, teamlid
     for i, n in {1: 1, 2: 3, 3: 3, 4: 4, 6: 3, 7: 3, 8: 2, 9: 5}.items():
         support(s[i], n)
     steun_register_anoniem(signaal=s[5], door=teamlid, kanaal=Kanaal.BUURTBIJEENKOMST, datum=today, aantal=6)
-    signalen_tally()
+    signalen_tally(door=TALLY)
 
     # Withdrawn support drops s3 back before triage.
     steun_withdraw(steunbetuiging=s[3].steunbetuigingen.first(), door=coordinator)
-    signalen_tally()
+    signalen_tally(door=TALLY)
 
     # Triage: two integraal, one forwarded; s2 is worked on, closed and reopened.
     for i in (2, 4, 9):
@@ -86,14 +87,14 @@ def test_each_signals_latest_history_row_matches_its_status(team, thema, teamlid
     change(0, Status.AFGEWEZEN, coordinator, "Hoort bij de gemeentelijke meldlijn.")
     change(6, Status.AFGEWEZEN, coordinator, "Dubbel met een ander signaal.")
     change(6, Status.HEROPEND, coordinator, REDEN)
-    signalen_tally(signaal_ids=None)
+    signalen_tally(door=TALLY, signaal_ids=None)
 
     # s7's support expires; s1 gets enough at last.
     Steunbetuiging.objects.filter(signaal=s[7]).update(datum=today - dt.timedelta(days=800))
     Signaal.objects.filter(pk=s[7].pk).update(steun_verloopt_at=timezone.now() - dt.timedelta(minutes=1))
     support(s[1], 2)
-    signalen_tally()
-    signalen_tally()  # nothing left to do: writes no history
+    signalen_tally(door=TALLY)
+    signalen_tally(door=TALLY)  # nothing left to do: writes no history
 
     expected = {
         0: Status.AFGEWEZEN,
