@@ -8,6 +8,7 @@ from django.core import mail
 
 from buurten.models import Rol
 from buurten.services.uitnodigingen import lidmaatschap_add_existing, uitnodiging_create
+from core.actors import TALLY
 from notificaties.models import Bericht
 from signalen.models import Signaal, Status, StatusWijziging, TriageUitkomst
 from signalen.services import signaal_triage, signalen_tally
@@ -124,7 +125,7 @@ def test_draagvlak_one_row_per_coordinator(team, django_capture_on_commit_callba
         for i in range(2):
             f.SteunbetuigingFactory(signaal=s, huishouden_hash=f"{s.pk:032x}{i:032x}")
     Signaal.objects.update(steun_herberekenen=True)
-    result = queued(django_capture_on_commit_callbacks, signalen_tally)
+    result = queued(django_capture_on_commit_callbacks, signalen_tally, door=TALLY)
     assert result.gemeld == 2
     rows = list(Bericht.objects.order_by("ontvanger"))
     assert [(r.soort, r.ontvanger) for r in rows] == [
