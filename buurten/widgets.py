@@ -48,11 +48,15 @@ def kaart_config() -> dict[str, Any]:
     """What kaart.js needs to draw a map: tiles and the default view (shared with display maps)."""
     lat, lon, zoom = _default_view()
     url, options = _tiles()
+    config = getattr(settings, "LEAFLET_CONFIG", {})
     return {
         "tiles": url,
         "tileOptions": options,
         "center": [lat, lon],
         "zoom": zoom,
+        "minZoom": config.get("MIN_ZOOM"),
+        "maxZoom": config.get("MAX_ZOOM"),
+        "attributionPrefix": config.get("ATTRIBUTION_PREFIX"),
         "tekst": {
             "gekozen": _("Plek gekozen: breedtegraad %(lat)s, lengtegraad %(lon)s."),
             "zoeken": _("Je locatie wordt bepaald…"),

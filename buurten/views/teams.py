@@ -33,6 +33,7 @@ from ..services.teams import (
     subgebied_update,
     team_doel_update,
 )
+from ..widgets import kaart_config
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,6 +57,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             "is_coordinator": rol_in_team(user=request.user, team=team) == Rol.COORDINATOR,
             "leden_per_partner": leden_per_partner(team=team),
             "kaart_geojson": team_kaart_geojson(team=team),
+            "kaart_config": kaart_config(),
         },
     )
 
@@ -162,7 +164,7 @@ def subgebied_list(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(
         request,
         "buurten/subgebied_list.html",
-        {"team": team, "kaart_geojson": team_kaart_geojson(team=team)},
+        {"team": team, "kaart_geojson": team_kaart_geojson(team=team), "kaart_config": kaart_config()},
     )
 
 

@@ -21,9 +21,22 @@
   }
 
   function basisKaart(mapEl, cfg) {
-    var map = L.map(mapEl, { keyboard: true }).setView(cfg.center, cfg.zoom);
+    var opties = { keyboard: true };
+    if (cfg.minZoom != null) opties.minZoom = cfg.minZoom;
+    if (cfg.maxZoom != null) opties.maxZoom = cfg.maxZoom;
+    var map = L.map(mapEl, opties).setView(cfg.center, cfg.zoom);
     L.tileLayer(cfg.tiles, cfg.tileOptions || {}).addTo(map);
+    // The prefix and the tiles' attribution are settings, never stored text (Leaflet shows them as HTML).
+    if (cfg.attributionPrefix && map.attributionControl) map.attributionControl.setPrefix(cfg.attributionPrefix);
     return map;
+  }
+
+  /* Stored text (titles, names) only ever reaches Leaflet as a DOM node filled with textContent:
+   * a string given to bindPopup or bindTooltip is parsed as HTML. */
+  function tekstKnoop(tag, waarde) {
+    var el = document.createElement(tag);
+    el.textContent = waarde == null ? "" : String(waarde);
+    return el;
   }
 
   function contextLaag(map, geojson) {
@@ -204,14 +217,8 @@
         onEachFeature: function (feature, layer) {
           var p = feature.properties || {};
           var div = document.createElement("div");
-          var titel = document.createElement("strong");
-          titel.textContent = p.titel || "";
-          div.appendChild(titel);
-          if (p.status) {
-            var s = document.createElement("div");
-            s.textContent = p.status;
-            div.appendChild(s);
-          }
+          div.appendChild(tekstKnoop("strong", p.titel || ""));
+          if (p.status) div.appendChild(tekstKnoop("div", p.status));
           if (p.url) {
             var a = document.createElement("a");
             a.href = p.url;
