@@ -1,14 +1,45 @@
-"""Middleware that knows no domain."""
+"""Middleware that knows no domain: response headers Django does not set (Permissions-Policy,
+no-store) and the site's own 404 for everyone but a superuser when DEBUG is on.
+
+`Cache-Control: no-store` goes on every response to a logged-in person: every page behind the
+login shows team data (signals, names, the CSV, the JSON of the map, signal photos), and a browser
+or proxy cache must not keep it for the next person at the same computer. Static files (served by
+WhiteNoise before this middleware) and pages for anonymous visitors keep their own caching; a
+page that shows personal data to an anonymous visitor (an invitation) uses `never_cache`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from core.views import page_not_found
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """`{"geolocation": ["self"], "camera": []}` -> `geolocation=(self), camera=()`."""
+    return ", ".join(f"{feature}=({' '.join(origins)})" for feature, origins in policy.items())
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.permissions_policy = permissions_policy_header(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Replaces whatever the view chose (e.g. a photo's max-age): "private" alone still
+            # lets the browser keep the file on disk.
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _is_superuser(request: HttpRequest) -> bool:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from buurten.forms.uitnodigingen import LidToevoegenForm, UitnodigingAccepterenForm, UitnodigingForm
@@ -103,6 +104,7 @@ def _onbruikbaar(request: HttpRequest, error: ValidationError, status: int) -> H
     return render(request, "buurten/uitnodiging_onbruikbaar.html", context, status=status)
 
 
+@never_cache  # shows the invited e-mail address to a visitor who is not logged in
 @require_http_methods(["GET", "POST"])
 def uitnodiging_accepteren(request: HttpRequest, token: str) -> HttpResponse:
     try:
