@@ -149,6 +149,7 @@ def foto(request: HttpRequest, uuid: Any) -> FileResponse:
     """Stream a photo to a member of the signal's team; media files are never served publicly."""
     record = pages.foto_get_for_user(user=request.user, uuid=uuid)
     response = FileResponse(record.bestand.open("rb"), content_type=foto_content_type(record))
-    response["Cache-Control"] = "private, max-age=3600"
+    # A photo of a signal is team data: no browser or proxy keeps it (see core.middleware).
+    response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'inline; filename="{record.uuid}.{record.formaat}"'
     return response

@@ -186,3 +186,22 @@ def test_static_files_stay_cacheable_for_a_logged_in_person(client, world):
     assert response.status_code == 200  # served by WhiteNoise, before any view or middleware of ours
     assert "max-age" in response["Cache-Control"]
     assert not no_store(response)
+
+
+def test_a_views_own_caching_gives_way_to_no_store_only_for_a_logged_in_person(rf, world):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from core.middleware import SecurityHeadersMiddleware
+
+    def view(request):
+        response = HttpResponse("team data")
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+    middleware = SecurityHeadersMiddleware(view)
+    request = rf.get("/")
+    request.user = world["lid"]
+    assert middleware(request)["Cache-Control"] == "private, no-store"
+    request.user = AnonymousUser()
+    assert middleware(request)["Cache-Control"] == "public, max-age=3600"
