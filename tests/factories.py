@@ -161,6 +161,16 @@ def activate_totp(user) -> str:
     return secret
 
 
+def totp_code(secret: str) -> str:
+    """The code an authenticator app with this secret shows now."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
 def verify_email(user):
     """Mark the user's address verified and primary, as allauth needs for logging in."""
     from allauth.account.models import EmailAddress

@@ -55,15 +55,6 @@ def test_team_member_logs_in_and_sees_team_goal_and_map(page):
     assert box is not None and box["width"] <= 375 and box["height"] >= 200
 
 
-def totp_code(secret: str) -> str:
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
-
-
 def coordinator_logs_in(page, team) -> None:
     """Anouk, coordinator of `team` with TOTP set up, logs in with password and code."""
     seat = f.LidmaatschapFactory(
@@ -79,7 +70,7 @@ def coordinator_logs_in(page, team) -> None:
     page.get_by_label("E-mailadres").fill("anouk@example.nl")
     page.get_by_label("Wachtwoord").fill(WACHTWOORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_label("Code").fill(f.totp_code(secret))
     page.get_by_role("button", name="Inloggen").click()
 
 

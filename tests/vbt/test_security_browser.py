@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 from buurten.models import PartnerInzet, Rol
 from signalen.models import Status, StatusWijziging
 from tests import factories as f
-from tests.buurten.test_browser_team import WACHTWOORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WACHTWOORD = "Zonnebloem-Maas-7"
 
 MARKUP = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=1;alert(1)</script>'
 # The markup as it looks when it was (rightly) shown as text.
@@ -46,7 +47,7 @@ def veld(naam: str) -> str:
 
 
 @pytest.fixture
-def world(db):
+def markup_world(db):
     gemeente = f.GemeenteFactory(naam=veld("Gemeente"))
     # Buurt and wijk names come from the CBS/PDOK import, i.e. from a file: as hostile as typed text.
     buurt = f.BuurtFactory(
@@ -151,7 +152,7 @@ def inloggen(page, secret: str) -> None:
     page.get_by_label("E-mailadres").fill("beheer@example.nl")
     page.get_by_label("Wachtwoord").fill(WACHTWOORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_label("Code").fill(f.totp_code(secret))
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
@@ -177,10 +178,10 @@ def kaartteksten(page, selector: str, soort: str) -> list[str]:
     )
 
 
-def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, world):
-    team, signaal, wijkronde = world["team"], world["signaal"], world["wijkronde"]
+def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, markup_world):
+    team, signaal, wijkronde = markup_world["team"], markup_world["signaal"], markup_world["wijkronde"]
     bewaker = Bewaker(page)
-    inloggen(page, world["secret"])
+    inloggen(page, markup_world["secret"])
     bewaker.controleer("/accounts/2fa/authenticate/")
 
     # The team page: the map's tooltips were the hole (bindTooltip with a string is HTML).
@@ -198,7 +199,7 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, wo
     assert sorted(kaartteksten(page, "#teamkaart", "tooltip")) == sorted(tooltips)
     bewaker.controleer("subgebiedenkaart met tooltips")
 
-    bewaker.bezoek(f"/teams/{team.pk}/subgebieden/{world['subgebied'].pk}/")
+    bewaker.bezoek(f"/teams/{team.pk}/subgebieden/{markup_world['subgebied'].pk}/")
     expect(page.locator(".kaart.leaflet-container")).to_have_count(1)  # the drawing map
     for url in ["leden/", "doel/", "instellingen/", "uitnodigen/"]:
         bewaker.bezoek(f"/teams/{team.pk}/{url}")
@@ -235,12 +236,12 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, wo
         bewaker.bezoek(toevoegen, status=(200, 403))  # some models are added only through a service
     objecten = [
         team,
-        world["buurt"],
-        world["subgebied"],
+        markup_world["buurt"],
+        markup_world["subgebied"],
         signaal,
         wijkronde,
-        world["lid"],
-        world["buurt"].wijk,
+        markup_world["lid"],
+        markup_world["buurt"].wijk,
     ]
     for obj in objecten:
         opts = obj._meta
@@ -251,24 +252,24 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, wo
         bewaker.bezoek(url)
 
 
-def test_a_stored_name_that_closes_the_json_script_does_not_escape_it(page, world):
+def test_a_stored_name_that_closes_the_json_script_does_not_escape_it(page, markup_world):
     """json_script escapes <, > and &: a name with </script> cannot end the data block early."""
-    world["buurt"].naam = "</script><script>window.__xss=1</script>"
-    world["buurt"].save()
+    markup_world["buurt"].naam = "</script><script>window.__xss=1</script>"
+    markup_world["buurt"].save()
     bewaker = Bewaker(page)
-    inloggen(page, world["secret"])
-    bewaker.bezoek(f"/teams/{world['team'].pk}/")
+    inloggen(page, markup_world["secret"])
+    bewaker.bezoek(f"/teams/{markup_world['team'].pk}/")
     tooltips = kaartteksten(page, "#teamkaart", "tooltip")
     assert "</script><script>window.__xss=1</script> (BU09350999)" in tooltips
     bewaker.controleer("teamkaart")
 
 
-def test_the_policy_stops_markup_that_slips_through_anyway(page, world):
+def test_the_policy_stops_markup_that_slips_through_anyway(page, markup_world):
     """Defence in depth: were a sink ever to insert stored markup as HTML again, the browser
     would refuse to run its event handler and report the violation."""
     bewaker = Bewaker(page)
-    inloggen(page, world["secret"])
-    bewaker.bezoek(f"/teams/{world['team'].pk}/")
+    inloggen(page, markup_world["secret"])
+    bewaker.bezoek(f"/teams/{markup_world['team'].pk}/")
     page.evaluate(
         """(markup) => {
             const div = document.createElement("div");
@@ -283,7 +284,7 @@ def test_the_policy_stops_markup_that_slips_through_anyway(page, world):
     assert any(v.startswith("script-src") for v in page.evaluate("window.__csp"))
 
 
-def test_pages_before_login_and_the_totp_setup_keep_working_under_the_policy(page, world):
+def test_pages_before_login_and_the_totp_setup_keep_working_under_the_policy(page, markup_world):
     """The login pages, the public home and the TOTP setup (its QR code is a data: image) raise no
     violation; the invitation page neither."""
     bewaker = Bewaker(page)
@@ -293,7 +294,7 @@ def test_pages_before_login_and_the_totp_setup_keep_working_under_the_policy(pag
         bewaker.controleer(url)
 
     coordinator = f.LidmaatschapFactory(
-        team=world["team"], rol=Rol.COORDINATOR, user=f.UserFactory(email="nieuw@example.nl")
+        team=markup_world["team"], rol=Rol.COORDINATOR, user=f.UserFactory(email="nieuw@example.nl")
     ).user
     coordinator.set_password(WACHTWOORD)
     coordinator.save()
@@ -302,7 +303,7 @@ def test_pages_before_login_and_the_totp_setup_keep_working_under_the_policy(pag
     page.get_by_label("E-mailadres").fill("nieuw@example.nl")
     page.get_by_label("Wachtwoord").fill(WACHTWOORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.goto(f"/teams/{world['team'].pk}/subgebieden/")
+    page.goto(f"/teams/{markup_world['team'].pk}/subgebieden/")
     bevestig = page.get_by_role("button", name="Bevestigen")
     if bevestig.count():  # allauth may ask for the password once more before the setup
         page.get_by_label("Wachtwoord").fill(WACHTWOORD)
@@ -313,12 +314,12 @@ def test_pages_before_login_and_the_totp_setup_keep_working_under_the_policy(pag
     bewaker.controleer(page.url)
 
 
-def test_use_my_location_still_works_under_the_permissions_policy(page, world):
+def test_use_my_location_still_works_under_the_permissions_policy(page, markup_world):
     """Permissions-Policy allows geolocation for this site only: the phone page's button works."""
     bewaker = Bewaker(page)
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": 50.8512, "longitude": 5.6901})
-    inloggen(page, world["secret"])
+    inloggen(page, markup_world["secret"])
     bewaker.bezoek("/signalen/nieuw/")
     page.get_by_role("button", name="Gebruik mijn locatie").click()
     expect(page.get_by_label("Breedtegraad")).to_have_value("50.8512")

@@ -27,7 +27,7 @@ def directives(response) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def world():
+def team_data():
     team = f.TeamFactory(naam="Malberg")
     thema = f.ThemaFactory(gemeente=team.gemeente)
     coordinator = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__is_staff=True).user
@@ -133,13 +133,13 @@ def no_store(response) -> bool:
         "/teams/999999/",  # a 404 of a logged-in person too
     ],
 )
-def test_everything_a_logged_in_person_gets_is_no_store(client, world, url):
-    client.force_login(world["coordinator"])
+def test_everything_a_logged_in_person_gets_is_no_store(client, team_data, url):
+    client.force_login(team_data["coordinator"])
     url = url.format(
-        team=world["team"].pk,
-        signaal=world["signaal"].pk,
-        wijkronde=world["wijkronde"].pk,
-        foto=world["foto"].uuid,
+        team=team_data["team"].pk,
+        signaal=team_data["signaal"].pk,
+        wijkronde=team_data["wijkronde"].pk,
+        foto=team_data["foto"].uuid,
     )
     response = client.get(url)
     expected = 404 if "999999" in url else 302 if url == "/" else 200
@@ -150,9 +150,9 @@ def test_everything_a_logged_in_person_gets_is_no_store(client, world, url):
         assert "max-age" not in response["Cache-Control"]
 
 
-def test_the_signal_photo_is_served_no_store(client, world):
-    client.force_login(world["lid"])
-    response = client.get(reverse("signalen:foto", args=[world["foto"].uuid]))
+def test_the_signal_photo_is_served_no_store(client, team_data):
+    client.force_login(team_data["lid"])
+    response = client.get(reverse("signalen:foto", args=[team_data["foto"].uuid]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     Image.open(io.BytesIO(b"".join(response.streaming_content))).verify()
@@ -164,8 +164,8 @@ def test_the_public_home_page_for_anonymous_visitors_stays_cacheable(client):
     assert not no_store(response)
 
 
-def test_the_invitation_page_shows_an_address_and_is_no_store(client, world):
-    team = world["team"]
+def test_the_invitation_page_shows_an_address_and_is_no_store(client, team_data):
+    team = team_data["team"]
     uitnodiging = Uitnodiging.objects.create(
         team=team,
         partner=f.PartnerFactory(gemeente=team.gemeente),
@@ -180,15 +180,15 @@ def test_the_invitation_page_shows_an_address_and_is_no_store(client, world):
 
 
 @override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
-def test_static_files_stay_cacheable_for_a_logged_in_person(client, world):
-    client.force_login(world["lid"])
+def test_static_files_stay_cacheable_for_a_logged_in_person(client, team_data):
+    client.force_login(team_data["lid"])
     response = client.get("/static/js/teamkaart.js")
     assert response.status_code == 200  # served by WhiteNoise, before any view or middleware of ours
     assert "max-age" in response["Cache-Control"]
     assert not no_store(response)
 
 
-def test_a_views_own_caching_gives_way_to_no_store_only_for_a_logged_in_person(rf, world):
+def test_a_views_own_caching_gives_way_to_no_store_only_for_a_logged_in_person(rf, team_data):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
 
@@ -201,7 +201,7 @@ def test_a_views_own_caching_gives_way_to_no_store_only_for_a_logged_in_person(r
 
     middleware = SecurityHeadersMiddleware(view)
     request = rf.get("/")
-    request.user = world["lid"]
+    request.user = team_data["lid"]
     assert middleware(request)["Cache-Control"] == "private, no-store"
     request.user = AnonymousUser()
     assert middleware(request)["Cache-Control"] == "public, max-age=3600"
