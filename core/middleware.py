@@ -1,14 +1,13 @@
-"""Middleware that knows no domain: response headers Django does not set (Permissions-Policy,
-no-store) and the site's own 404 for everyone but a superuser when DEBUG is on.
+"""Middleware that knows no domain: response headers Django itself does not set
+(Permissions-Policy, no-store), and the site's own 404 for all but a superuser when DEBUG is on.
 
 `Cache-Control: no-store` goes on every response to a logged-in person: every page behind the
 login shows team data (signals, names, the CSV, the JSON of the map, signal photos), and a browser
 or proxy cache must not keep it for the next person at the same computer. Static files (served by
 WhiteNoise before this middleware) and pages for anonymous visitors keep their own caching; a
-page that shows personal data to an anonymous visitor (an invitation) uses `never_cache`.
+page that shows personal data to an anonymous visitor (an invitation) uses `never_cache`. Error
+pages (5xx) are never stored either.
 """
-
-from __future__ import annotations
 
 from collections.abc import Callable
 
@@ -16,7 +15,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 
-from core.views import page_not_found
+from core.views import _user_if_loaded, page_not_found
 
 
 def permissions_policy_header(policy: dict[str, list[str]]) -> str:
@@ -33,13 +32,22 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if response.status_code >= 500 or _logged_in(request):
             # Replaces whatever the view chose (e.g. a photo's max-age): "private" alone still
             # lets the browser keep the file on disk.
             if "no-store" not in response.get("Cache-Control", ""):
                 response["Cache-Control"] = "private, no-store"
         return response
+
+
+def _logged_in(request: HttpRequest) -> bool:
+    """Whether the response went to a logged-in person, without loading the user for it.
+
+    A response that never read `request.user` cannot depend on who is logged in; and a 500 page
+    must not query (the database may be what failed), so this never does.
+    """
+    user = _user_if_loaded(request)  # the 500 page's own rule
+    return bool(user is not None and user.is_authenticated)
 
 
 def _is_superuser(request: HttpRequest) -> bool:

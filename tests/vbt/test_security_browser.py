@@ -325,3 +325,23 @@ def test_use_my_location_still_works_under_the_permissions_policy(page, markup_w
     expect(page.get_by_label("Breedtegraad")).to_have_value("50.8512")
     expect(page.get_by_label("Lengtegraad")).to_have_value("5.6901")
     bewaker.controleer("locatie gekozen")
+
+
+def test_the_error_pages_keep_working_under_the_policy(page, markup_world):
+    """403, 404 and the language switch on an error page: no violation, nothing runs."""
+    bewaker = Bewaker(page)
+    inloggen(page, markup_world["secret"])
+    bewaker.bezoek("/teams/999999/", status=(404,))
+    bewaker.bezoek("/nergens/", status=(404,))
+    teamlid = markup_world["lid"]
+    teamlid.set_password(WACHTWOORD)
+    teamlid.save()
+    f.verify_email(teamlid)
+    page.goto("/")
+    page.get_by_role("button", name="Uitloggen").click()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mailadres").fill(teamlid.email)
+    page.get_by_label("Wachtwoord").fill(WACHTWOORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    bewaker.bezoek("/signalen/dashboard/", status=(403,))

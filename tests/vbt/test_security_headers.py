@@ -205,3 +205,22 @@ def test_a_views_own_caching_gives_way_to_no_store_only_for_a_logged_in_person(r
     assert middleware(request)["Cache-Control"] == "private, no-store"
     request.user = AnonymousUser()
     assert middleware(request)["Cache-Control"] == "public, max-age=3600"
+
+
+def test_the_middleware_never_loads_the_user_itself(rf, django_assert_num_queries):
+    """A 500 page must render with the database down: the header decision costs no query, and a
+    server error is never stored."""
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse, HttpResponseServerError
+
+    from core.middleware import SecurityHeadersMiddleware
+
+    views = ((lambda r: HttpResponse("ok"), False), (lambda r: HttpResponseServerError("x"), True))
+    for view, stored in views:
+        request = rf.get("/", HTTP_COOKIE="sessionid=abc")
+        SessionMiddleware(lambda r: None).process_request(request)
+        AuthenticationMiddleware(lambda r: None).process_request(request)
+        with django_assert_num_queries(0):
+            response = SecurityHeadersMiddleware(view)(request)
+        assert ("no-store" in response.get("Cache-Control", "")) is stored
