@@ -127,8 +127,20 @@ def test_production_starts_with_real_secrets_and_tightens_transport():
             "STEUN_HASH_KEY",
         ),
         ({**GOOD_SECRETS, "DEBUG": "true"}, "DEBUG"),
+        ({**GOOD_SECRETS, "SECRET_KEY": "k" * 49}, "SECRET_KEY"),
+        ({**GOOD_SECRETS, "STEUN_HASH_KEY": "h" * 31}, "STEUN_HASH_KEY"),
+        ({**GOOD_SECRETS, "TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
     ],
-    ids=["secret-key-missing", "secret-key-default", "hash-key-missing", "hash-key-default", "debug-on"],
+    ids=[
+        "secret-key-missing",
+        "secret-key-default",
+        "hash-key-missing",
+        "hash-key-default",
+        "debug-on",
+        "secret-key-49-characters",
+        "hash-key-31-characters",
+        "proxy-count-negative",
+    ],
 )
 def test_production_refuses_to_start_with_one_line_naming_the_variable(env, variable):
     done = run_django("import django; django.setup()", "vbt.settings.production", **env)
@@ -137,8 +149,24 @@ def test_production_refuses_to_start_with_one_line_naming_the_variable(env, vari
     assert len(lines) == 1, done.stderr  # one line, no traceback
     assert lines[0].startswith("VBT start geweigerd: ")
     assert f"zet {variable}" in lines[0]
-    others = {"SECRET_KEY", "STEUN_HASH_KEY", "DEBUG"} - {variable}
+    others = {"SECRET_KEY", "STEUN_HASH_KEY", "DEBUG", "TRUSTED_PROXY_COUNT"} - {variable}
     assert not [other for other in others if f"zet {other}" in lines[0]]
+
+
+def test_production_accepts_keys_of_exactly_the_minimum_length():
+    s = show("vbt.settings.production", SECRET_KEY="kX9-" * 12 + "ab", STEUN_HASH_KEY="hQ7-" * 8)
+    assert s["module"] == "vbt.settings.production"
+
+
+def test_the_trusted_proxy_count_comes_from_the_environment_for_allauth_too():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    done = run_django(code, "vbt.settings.production", **GOOD_SECRETS)
+    assert done.stdout.split() == ["0", "0"], done.stderr
+    done = run_django(code, "vbt.settings.production", **GOOD_SECRETS, TRUSTED_PROXY_COUNT="1")
+    assert done.stdout.split() == ["1", "1"], done.stderr
 
 
 def test_servers_default_to_production_and_manage_py_to_development():
