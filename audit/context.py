@@ -6,8 +6,10 @@ A contextvar holds the origin and the client's IP address for the current reques
 
 import contextlib
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,8 +47,29 @@ def audit_origin(*, herkomst: str, ip: str | None = None):
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the trusted proxy chain reports it (REMOTE_ADDR without a proxy)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address as the trusted proxy chain reports it (REMOTE_ADDR without a proxy).
+
+    Each of the `TRUSTED_PROXY_COUNT` proxies in front of VBT appends the address it received the
+    request from to X-Forwarded-For, so the client is that many entries from the right; what the
+    client wrote further left is not trusted (the rule of allauth's ALLAUTH_TRUSTED_PROXY_COUNT,
+    which the login throttle uses). With 0 proxies the header is ignored: anyone can send it. A
+    header shorter than the chain, or an entry that is not an address, falls back to REMOTE_ADDR.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        if len(hops) >= count and (address := _address(hops[-count])):
+            return address
+    return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _address(text: str) -> str | None:
+    """`text` as a normalised IP address (the audit row's field), or None if it is not one."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 class AuditOriginMiddleware:
