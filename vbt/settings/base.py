@@ -174,13 +174,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VBT] "
 # A login counts as a recent authentication for this long (buurten.adapters): a new coordinator sets
 # up TOTP right after logging in without typing the password twice; later the password is asked again.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "VBT"
 # How many proxies of our own stand in front of VBT, each appending to X-Forwarded-For: 1 behind
 # one TLS proxy, 0 without one (the header is then ignored, as anyone can send it). The login
 # throttle (allauth) and the IP in the audit log (audit.context.client_ip) both count from it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "VBT"
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (50.851, 5.690),
