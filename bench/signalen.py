@@ -200,12 +200,14 @@ def _reset() -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            f"DELETE FROM {Steunbetuiging._meta.db_table} "
+            # Table names come from the models; the values are literals or parameters.
+            f"DELETE FROM {Steunbetuiging._meta.db_table} "  # noqa: S608 # nosec B608
             "WHERE created_by_id IS NULL AND kanaal = 'via_partner'"
         )
         cur.execute(f"TRUNCATE {StatusWijziging._meta.db_table}, {Bericht._meta.db_table}")
         cur.execute(
-            f"UPDATE {Signaal._meta.db_table} SET status = 'draagvlak_gezocht', steun_huishoudens = 0, "
+            # The table name comes from the model; the values are literals or parameters.
+            f"UPDATE {Signaal._meta.db_table} SET status = 'draagvlak_gezocht', steun_huishoudens = 0, "  # noqa: S608 # nosec B608
             "steun_anoniem = 0, steun_totaal = 0, steun_herberekenen = true, steun_verloopt_at = NULL, "
             "steun_berekend_at = NULL, draagvlak_gemeld_at = NULL, status_gewijzigd_at = NULL, "
             "updated_at = created_at WHERE titel = %s",
@@ -335,8 +337,9 @@ def _keep(prefix: str) -> None:
             copy = f"bench_{prefix}_{name}"
             where = "WHERE titel = %s" if name == "signaal" else ""
             cur.execute(f"DROP TABLE IF EXISTS {copy}")
+            # Names come from _tables() (the models) and the bench's own prefixes; values are parameters.
             cur.execute(
-                f"CREATE UNLOGGED TABLE {copy} AS SELECT {columns} FROM {table} {where}",
+                f"CREATE UNLOGGED TABLE {copy} AS SELECT {columns} FROM {table} {where}",  # noqa: S608 # nosec B608
                 [MARK] if where else [],
             )
 
@@ -347,8 +350,9 @@ def _differences(a: str, b: str) -> dict[str, int]:
     with connection.cursor() as cur:
         for name in _tables():
             x, y = f"bench_{a}_{name}", f"bench_{b}_{name}"
+            # The bench's own copy tables, named from _tables() and fixed prefixes.
             cur.execute(
-                f"SELECT count(*) FROM ((TABLE {x} EXCEPT ALL TABLE {y}) "
+                f"SELECT count(*) FROM ((TABLE {x} EXCEPT ALL TABLE {y}) "  # noqa: S608 # nosec B608
                 f"UNION ALL (TABLE {y} EXCEPT ALL TABLE {x})) AS d"
             )
             out[name] = cur.fetchone()[0]
