@@ -337,8 +337,8 @@ def _keep(prefix: str) -> None:
             copy = f"bench_{prefix}_{name}"
             where = "WHERE titel = %s" if name == "signaal" else ""
             cur.execute(f"DROP TABLE IF EXISTS {copy}")
-            # Names come from _tables() (the models) and the bench's own prefixes; values are parameters.
             cur.execute(
+                # Names come from _tables() (the models) and the bench's prefixes; values are parameters.
                 f"CREATE UNLOGGED TABLE {copy} AS SELECT {columns} FROM {table} {where}",  # noqa: S608 # nosec B608
                 [MARK] if where else [],
             )
@@ -350,8 +350,8 @@ def _differences(a: str, b: str) -> dict[str, int]:
     with connection.cursor() as cur:
         for name in _tables():
             x, y = f"bench_{a}_{name}", f"bench_{b}_{name}"
-            # The bench's own copy tables, named from _tables() and fixed prefixes.
             cur.execute(
+                # The bench's own copy tables, named from _tables() and fixed prefixes.
                 f"SELECT count(*) FROM ((TABLE {x} EXCEPT ALL TABLE {y}) "  # noqa: S608 # nosec B608
                 f"UNION ALL (TABLE {y} EXCEPT ALL TABLE {x})) AS d"
             )
