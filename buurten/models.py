@@ -1,10 +1,12 @@
 """Places (gemeente, wijk, buurt, subgebied), teams, partners and the people in them."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.bereik import Bereik
 from core.email import email_normalise
 
 
@@ -129,6 +131,17 @@ class Partner(models.Model):
         return self.naam
 
 
+# The ranges of a team's draagvlak and retention settings (form, service and database use these).
+# At least one household, and no more than a large buurt could muster for one wish.
+DREMPEL_HUISHOUDENS = Bereik(1, 1000)
+# A raised hand counts as nothing up to as much as a whole household.
+ANONIEM_GEWICHT = Bereik(Decimal(0), Decimal(1))
+# Support from up to five years ago; older support says little about the buurt today.
+STEUN_VENSTER_MAANDEN = Bereik(1, 60)
+# At least a month, at most ten years: longer keeps personal data without a purpose (AVG).
+BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
+
+
 class Team(models.Model):
     """A Veilige Buurten Team in one or more buurten of one gemeente."""
 
@@ -149,7 +162,7 @@ class Team(models.Model):
     drempel_huishoudens = models.PositiveIntegerField(
         _("drempel (huishoudens)"),
         default=5,
-        validators=[MinValueValidator(1, _("De drempel moet minstens 1 huishouden zijn."))],
+        validators=DREMPEL_HUISHOUDENS.validators(),
         help_text=_("Aantal verschillende huishoudens dat een signaal moet steunen."),
     )
     anoniem_gewicht = models.DecimalField(
@@ -157,7 +170,7 @@ class Team(models.Model):
         max_digits=3,
         decimal_places=2,
         default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        validators=ANONIEM_GEWICHT.validators(),
         help_text=_(
             "Telt een anonieme steunbetuiging (bijvoorbeeld handopsteken) mee als deel van een huishouden."
         ),
@@ -165,13 +178,13 @@ class Team(models.Model):
     steun_venster_maanden = models.PositiveIntegerField(
         _("geldigheid steun (maanden)"),
         default=12,
-        validators=[MinValueValidator(1)],
+        validators=STEUN_VENSTER_MAANDEN.validators(),
         help_text=_("Steun ouder dan dit telt niet meer mee."),
     )
     bewaartermijn_maanden = models.PositiveIntegerField(
         _("bewaartermijn (maanden)"),
         default=24,
-        validators=[MinValueValidator(1)],
+        validators=BEWAARTERMIJN_MAANDEN.validators(),
         help_text=_("Hoe lang afgeronde en afgewezen signalen met hun gegevens bewaard blijven (AVG)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -181,9 +194,10 @@ class Team(models.Model):
         verbose_name_plural = _("teams")
         ordering = ["naam"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(drempel_huishoudens__gte=1), name="team_drempel_minstens_1"
-            ),
+            DREMPEL_HUISHOUDENS.constraint("drempel_huishoudens", name="team_drempel_bereik"),
+            ANONIEM_GEWICHT.constraint("anoniem_gewicht", name="team_anoniem_gewicht_bereik"),
+            STEUN_VENSTER_MAANDEN.constraint("steun_venster_maanden", name="team_steun_venster_bereik"),
+            BEWAARTERMIJN_MAANDEN.constraint("bewaartermijn_maanden", name="team_bewaartermijn_bereik"),
         ]
 
     def __str__(self) -> str:

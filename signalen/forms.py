@@ -13,11 +13,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buurten.models import Buurt, Partner, Team
+from buurten.models import (
+    ANONIEM_GEWICHT,
+    BEWAARTERMIJN_MAANDEN,
+    DREMPEL_HUISHOUDENS,
+    STEUN_VENSTER_MAANDEN,
+    Buurt,
+    Partner,
+    Team,
+)
 from buurten.widgets import GeoJSONField
 from core.forms import DateInput
 
-from .models import Kanaal, Status, Thema
+from .models import AANTAL_ANONIEM, Kanaal, Status, Thema
 from .selectors.pages import SignaalFilter, thema_list_for_team
 from .services.fotos import SchoneFoto, foto_clean
 
@@ -262,11 +270,7 @@ class SteunAnoniemForm(forms.Form):
         error_messages={"required": _("Kies via welk kanaal de steun gegeven is.")},
     )
     datum = forms.DateField(label=_("Datum"), widget=DateInput)
-    aantal = forms.IntegerField(
-        label=_("Aantal mensen"),
-        min_value=1,
-        error_messages={"min_value": _("Vul in hoeveel mensen het signaal steunden: minstens 1.")},
-    )
+    aantal = AANTAL_ANONIEM.integer_field(label=_("Aantal mensen"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"datum": timezone.localdate(), "kanaal": Kanaal.BUURTBIJEENKOMST})
@@ -332,10 +336,9 @@ class SignaalFilterForm(forms.Form):
 class TeamInstellingenForm(forms.Form):
     """Threshold and retention; the limits are checked by `signalen.services.instellingen`."""
 
-    drempel_huishoudens = forms.IntegerField(
+    drempel_huishoudens = DREMPEL_HUISHOUDENS.integer_field(
         label=_("Drempel (aantal huishoudens)"),
         help_text=_("Zoveel verschillende huishoudens moeten een signaal steunen voor draagvlak."),
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )
     anoniem_gewicht = forms.DecimalField(
         label=_("Gewicht van anonieme steun"),
@@ -344,14 +347,13 @@ class TeamInstellingenForm(forms.Form):
         decimal_places=2,
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        **ANONIEM_GEWICHT.form_kwargs(),
     )
-    steun_venster_maanden = forms.IntegerField(
+    steun_venster_maanden = STEUN_VENSTER_MAANDEN.integer_field(
         label=_("Geldigheid van steun (maanden)"),
         help_text=_("Steun die ouder is telt niet meer mee."),
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )
-    bewaartermijn_maanden = forms.IntegerField(
+    bewaartermijn_maanden = BEWAARTERMIJN_MAANDEN.integer_field(
         label=_("Bewaartermijn (maanden)"),
         help_text=_("Zo lang blijven afgeronde en afgewezen signalen bewaard (AVG)."),
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )

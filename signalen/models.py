@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Gemeente, Partner, Subgebied, Team
+from core.bereik import Bereik
 
 
 class Kanaal(models.TextChoices):
@@ -171,6 +172,10 @@ class Signaal(models.Model):
         return self.titel
 
 
+# Raised hands at one meeting: at least one person, at most a very large buurtbijeenkomst.
+AANTAL_ANONIEM = Bereik(1, 1000)
+
+
 class Steunbetuiging(models.Model):
     """A household's support for a signal, or an anonymous group's (a count of raised hands)."""
 
@@ -217,6 +222,11 @@ class Steunbetuiging(models.Model):
                     | models.Q(huishouden_hash__isnull=True, aantal_anoniem__gte=1)
                 ),
                 name="steun_huishouden_of_anoniem",
+            ),
+            # With the rule above: 0 for a household, else inside AANTAL_ANONIEM.
+            models.CheckConstraint(
+                condition=models.Q(aantal_anoniem__lte=AANTAL_ANONIEM.hoog),
+                name="steun_aantal_anoniem_bereik",
             ),
             models.CheckConstraint(
                 condition=models.Q(email="") | models.Q(email_toestemming=True),

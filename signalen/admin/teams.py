@@ -31,8 +31,10 @@ class TeamMetInstellingenForm(TeamAdminForm, TeamInstellingenForm):
 
     def clean(self):
         data = super().clean()
+        if any(veld not in data for veld in INSTELLINGEN):
+            return data  # a field's own range message already says what is wrong
         try:
-            team_instellingen_clean(**{veld: data.get(veld) for veld in INSTELLINGEN})
+            team_instellingen_clean(**{veld: data[veld] for veld in INSTELLINGEN})
         except ValidationError as exc:
             add_service_errors(self, exc)
         return data

@@ -6,7 +6,7 @@ decides when closed signals are purged. Changing a draagvlak rule recounts the t
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +14,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from buurten.models import Team
+from buurten.models import (
+    ANONIEM_GEWICHT,
+    BEWAARTERMIJN_MAANDEN,
+    DREMPEL_HUISHOUDENS,
+    STEUN_VENSTER_MAANDEN,
+    Team,
+)
 from buurten.selectors.teams import is_coordinator
 from core.actors import is_system, require_actor
 
@@ -23,33 +29,29 @@ from .steun import steun_herberekenen_team
 
 def team_instellingen_clean(
     *,
-    drempel_huishoudens: int | None,
-    anoniem_gewicht: Decimal | float | str | None,
-    steun_venster_maanden: int | None,
-    bewaartermijn_maanden: int | None,
+    drempel_huishoudens: Any,
+    anoniem_gewicht: Any,
+    steun_venster_maanden: Any,
+    bewaartermijn_maanden: Any,
 ) -> dict[str, Any]:
-    """The settings' rules, without writing: raises a ValidationError per field, or returns clean values."""
-    errors: dict[str, str] = {}
-    if drempel_huishoudens is None or int(drempel_huishoudens) < 1:
-        errors["drempel_huishoudens"] = _("De drempel moet minstens 1 huishouden zijn.")
-    try:
-        gewicht = Decimal(str(anoniem_gewicht)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        gewicht = None
-    if gewicht is None or not Decimal(0) <= gewicht <= Decimal(1):
-        errors["anoniem_gewicht"] = _("Het gewicht van anonieme steun ligt tussen 0 en 1.")
-    if steun_venster_maanden is None or int(steun_venster_maanden) < 1:
-        errors["steun_venster_maanden"] = _("Steun moet minstens 1 maand geldig blijven.")
-    if bewaartermijn_maanden is None or int(bewaartermijn_maanden) < 1:
-        errors["bewaartermijn_maanden"] = _("De bewaartermijn is minstens 1 maand.")
+    """The settings' rules, without writing: each must lie in its range (`buurten.models`);
+    raises a ValidationError naming the range per field, or returns clean values."""
+    waarden = {
+        "drempel_huishoudens": DREMPEL_HUISHOUDENS.geheel(drempel_huishoudens),
+        "anoniem_gewicht": ANONIEM_GEWICHT.decimaal(anoniem_gewicht, plaatsen=2),
+        "steun_venster_maanden": STEUN_VENSTER_MAANDEN.geheel(steun_venster_maanden),
+        "bewaartermijn_maanden": BEWAARTERMIJN_MAANDEN.geheel(bewaartermijn_maanden),
+    }
+    bereiken = {
+        "drempel_huishoudens": DREMPEL_HUISHOUDENS,
+        "anoniem_gewicht": ANONIEM_GEWICHT,
+        "steun_venster_maanden": STEUN_VENSTER_MAANDEN,
+        "bewaartermijn_maanden": BEWAARTERMIJN_MAANDEN,
+    }
+    errors = {veld: bereiken[veld].melding() for veld, waarde in waarden.items() if waarde is None}
     if errors:
         raise ValidationError(errors)
-    return {
-        "drempel_huishoudens": int(drempel_huishoudens),
-        "anoniem_gewicht": gewicht,
-        "steun_venster_maanden": int(steun_venster_maanden),
-        "bewaartermijn_maanden": int(bewaartermijn_maanden),
-    }
+    return waarden
 
 
 @transaction.atomic
@@ -62,7 +64,8 @@ def team_instellingen_update(
     steun_venster_maanden: int,
     bewaartermijn_maanden: int,
 ) -> Team:
-    """Set the support threshold (>= 1 household), anonymous weight (0–1), window and retention (>= 1)."""
+    """Set the support threshold, anonymous weight, support window and retention, each within its
+    range (`team_instellingen_clean`); a draagvlak rule that changes recounts the team's signals."""
     require_actor(door)
     if not is_system(door) and not is_coordinator(user=door, team=team):
         raise PermissionDenied(_("Alleen een coördinator van dit team mag dit doen."))

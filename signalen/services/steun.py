@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import require_actor
 
-from ..models import Kanaal, Signaal, Status, Steunbetuiging
+from ..models import AANTAL_ANONIEM, Kanaal, Signaal, Status, Steunbetuiging
 from ..selectors import user_is_member
 from ..tasks import tally_support
 from ..workflow import OPEN_STATUSES
@@ -138,14 +138,9 @@ def steun_register_anoniem(
     locked = _lock_open(signaal, door)
     errors: dict[str, list] = {}
     _check_common(errors, kanaal=kanaal, datum=datum)
-    try:
-        aantal = int(aantal)
-    except (TypeError, ValueError):
-        aantal = 0
-    if aantal < 1:
-        errors["aantal"] = [_("Vul in hoeveel mensen het signaal steunden: minstens 1.")]
-    elif aantal > 100_000:
-        errors["aantal"] = [_("Dat zijn wel erg veel mensen; controleer het aantal.")]
+    aantal = AANTAL_ANONIEM.geheel(aantal)
+    if aantal is None:
+        errors["aantal"] = [AANTAL_ANONIEM.melding()]
     if errors:
         raise ValidationError(errors)
     steun = Steunbetuiging.objects.create(

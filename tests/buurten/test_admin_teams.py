@@ -116,7 +116,7 @@ def test_coordinator_changes_threshold_in_admin(client, world):
 
 
 @pytest.mark.parametrize("drempel", ["0", "-2"])
-def test_admin_threshold_below_one_shows_the_service_message(client, drempel, world):
+def test_admin_threshold_below_one_shows_the_range(client, drempel, world):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("admin:buurten_team_change", args=[world.team.pk]),
@@ -124,7 +124,7 @@ def test_admin_threshold_below_one_shows_the_service_message(client, drempel, wo
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["drempel_huishoudens"] == [
-        "De drempel moet minstens 1 huishouden zijn."
+        "Kies een getal van 1 tot en met 1000."
     ]
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 5
@@ -310,7 +310,7 @@ def test_admin_weight_out_of_range_shows_the_service_message_and_writes_nothing(
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["anoniem_gewicht"] == [
-        "Het gewicht van anonieme steun ligt tussen 0 en 1."
+        "Kies een getal van 0 tot en met 1."
     ]
     world.team.refresh_from_db()
     assert str(world.team.anoniem_gewicht) == "0.50"

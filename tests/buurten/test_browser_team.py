@@ -86,7 +86,7 @@ def test_coordinator_logs_in_with_totp_and_manages_threshold_and_subgebied(page)
     drempel = page.get_by_label("Drempel (aantal huishoudens)")
     drempel.fill("0")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_role("alert")).to_contain_text("De drempel moet minstens 1 huishouden zijn.")
+    expect(page.get_by_role("alert")).to_contain_text("Kies een getal van 1 tot en met 1000.")
     team.refresh_from_db()
     assert team.drempel_huishoudens == 5
 

@@ -137,7 +137,7 @@ def test_threshold_form_refuses_below_one(client, drempel, world):
         },
     )
     assert response.status_code == 400
-    assert "De drempel moet minstens 1 huishouden zijn." in response.content.decode()
+    assert "Kies een getal van 1 tot en met 1000." in response.content.decode()
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 5
 

@@ -41,7 +41,7 @@ def test_threshold_below_one_is_refused_and_nothing_is_written(drempel, world):
         instellingen.team_instellingen_update(
             team=world.team, door=world.coordinator, **{**SETTINGS, "drempel_huishoudens": drempel}
         )
-    assert exc.value.message_dict["drempel_huishoudens"] == ["De drempel moet minstens 1 huishouden zijn."]
+    assert exc.value.message_dict["drempel_huishoudens"] == ["Kies een getal van 1 tot en met 1000."]
     world.team.refresh_from_db()
     assert world.team.drempel_huishoudens == 5
     assert world.team.steun_venster_maanden == 12
@@ -50,11 +50,11 @@ def test_threshold_below_one_is_refused_and_nothing_is_written(drempel, world):
 @pytest.mark.parametrize(
     "veld,waarde,bericht",
     [
-        ("anoniem_gewicht", "1.5", "Het gewicht van anonieme steun ligt tussen 0 en 1."),
-        ("anoniem_gewicht", "-0.1", "Het gewicht van anonieme steun ligt tussen 0 en 1."),
-        ("anoniem_gewicht", "veel", "Het gewicht van anonieme steun ligt tussen 0 en 1."),
-        ("steun_venster_maanden", 0, "Steun moet minstens 1 maand geldig blijven."),
-        ("bewaartermijn_maanden", 0, "De bewaartermijn is minstens 1 maand."),
+        ("anoniem_gewicht", "1.5", "Kies een getal van 0 tot en met 1."),
+        ("anoniem_gewicht", "-0.1", "Kies een getal van 0 tot en met 1."),
+        ("anoniem_gewicht", "veel", "Kies een getal van 0 tot en met 1."),
+        ("steun_venster_maanden", 0, "Kies een getal van 1 tot en met 60."),
+        ("bewaartermijn_maanden", 0, "Kies een getal van 1 tot en met 120."),
     ],
 )
 def test_other_settings_out_of_range(veld, waarde, bericht, world):

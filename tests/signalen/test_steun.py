@@ -188,8 +188,8 @@ def test_anonymous_support(lidmaatschap, signaal):
     assert Signaal.objects.get(pk=signaal.pk).steun_herberekenen
 
 
-@pytest.mark.parametrize("aantal", [0, -3, "veel", None])
-def test_anonymous_support_needs_at_least_one(lidmaatschap, signaal, aantal):
+@pytest.mark.parametrize("aantal", [0, -3, "veel", None, 1001, 2.5, "1e999999999"])
+def test_anonymous_support_needs_a_count_in_range(lidmaatschap, signaal, aantal):
     with pytest.raises(ValidationError) as exc:
         steun_register_anoniem(
             signaal=signaal,
@@ -198,7 +198,7 @@ def test_anonymous_support_needs_at_least_one(lidmaatschap, signaal, aantal):
             datum=timezone.localdate(),
             aantal=aantal,
         )
-    assert exc.value.message_dict == {"aantal": ["Vul in hoeveel mensen het signaal steunden: minstens 1."]}
+    assert exc.value.message_dict == {"aantal": ["Kies een getal van 1 tot en met 1000."]}
     assert Steunbetuiging.objects.count() == 0
 
 

@@ -112,7 +112,7 @@ def test_anonymous_support(teamlid_client, signaal):
 
     data["anoniem-aantal"] = "0"
     response = teamlid_client.post(url(signaal, "steun_anoniem"), data)
-    assert "minstens 1" in response.content.decode()
+    assert "Kies een getal van 1 tot en met 1000." in response.content.decode()
     assert Steunbetuiging.objects.count() == 1
 
 
