@@ -27,12 +27,14 @@ def tally_support(signaal_ids: list[int] | None = None) -> dict:
         "teruggevallen": result.teruggevallen,
         "gezocht": result.gezocht,
         "gemeld": result.gemeld,
+        "mislukt": result.mislukt,
     }
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
-def purge_expired() -> int:
+def purge_expired() -> dict:
     """Remove closed signals past their team's bewaartermijn (AVG); runs daily from Celery beat."""
     from .services.bewaren import signalen_purge_expired
 
-    return signalen_purge_expired(door=RETENTION)
+    result = signalen_purge_expired(door=RETENTION)
+    return {"verwijderd": result.verwijderd, "mislukt": result.mislukt}

@@ -22,7 +22,7 @@ Bad input raises django.core.exceptions.ValidationError with a Dutch message per
 person raises PermissionDenied. Nothing is written in either case.
 """
 
-from .bewaren import signalen_purge_expired
+from .bewaren import PurgeResult, signalen_purge_expired
 from .huishouden import huishouden_hash
 from .instellingen import team_instellingen_clean, team_instellingen_update
 from .inzage import signaal_vertrouwelijk_gelezen, signalen_export_record
@@ -34,6 +34,7 @@ from .verwijderen import VerwijderReden, signaal_delete
 
 __all__ = [
     "DEFAULT_THEMAS",
+    "PurgeResult",
     "TallyResult",
     "VerwijderReden",
     "huishouden_hash",

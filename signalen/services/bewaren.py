@@ -3,14 +3,17 @@
 import datetime as dt
 import logging
 from collections import Counter
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _g
 
-from audit.services import audit_record_many, audit_row
+from audit.models import Resultaat
+from audit.services import audit_record, audit_record_many, audit_row
 from buurten.models import Team
 from core.actors import require_actor
 
@@ -20,12 +23,42 @@ from ..workflow import CLOSED_STATUSES
 logger = logging.getLogger(__name__)
 
 
-def signalen_verlopen(*, now: dt.datetime) -> "list[int]":
+@dataclass
+class PurgeResult:
+    """What one run of the purge did."""
+
+    verwijderd: int = 0  # signals removed
+    # Teams whose term could not be applied, with the reason: {team_id: "ValueError: …"}.
+    # Their signals are kept (and tried again next run); the other teams are purged.
+    mislukt: dict[int, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        text = _g("Bewaartermijn: %(aantal)s afgesloten signalen verwijderd.") % {"aantal": self.verwijderd}
+        if self.mislukt:
+            text += " " + _g("Mislukt voor %(teams)s teams (%(ids)s); zie het auditlog en de serverlog.") % {
+                "teams": len(self.mislukt),
+                "ids": ", ".join(map(str, sorted(self.mislukt))),
+            }
+        return text
+
+
+def signalen_verlopen(*, now: dt.datetime, mislukt: dict[int, str] | None = None) -> "list[int]":
     """Ids of afgerond or afgewezen signals whose last status change is older than their
-    team's bewaartermijn (one query per distinct term, not per team)."""
+    team's bewaartermijn (one query per distinct term, not per team).
+
+    A term whose cutoff cannot be computed is skipped for its teams, which are added to
+    `mislukt` with the reason; the other terms' signals are still found."""
     ids: list[int] = []
     for maanden in Team.objects.order_by().values_list("bewaartermijn_maanden", flat=True).distinct():
-        cutoff = now - relativedelta(months=maanden)
+        try:
+            cutoff = now - relativedelta(months=maanden)
+        except (ArithmeticError, ValueError) as exc:  # e.g. "year -474 is out of range"
+            reden = f"{type(exc).__name__}: {exc}"[:200]
+            teams = list(Team.objects.filter(bewaartermijn_maanden=maanden).values_list("pk", flat=True))
+            logger.error("Bewaartermijn van teams %s niet toe te passen: %s", teams, reden, exc_info=exc)
+            if mislukt is not None:
+                mislukt.update(dict.fromkeys(teams, reden))
+            continue
         ids += Signaal.objects.filter(
             Q(status_gewijzigd_at__lte=cutoff) | Q(status_gewijzigd_at__isnull=True, updated_at__lte=cutoff),
             team__bewaartermijn_maanden=maanden,
@@ -50,16 +83,27 @@ BEWAARD = [
 
 
 @transaction.atomic
-def signalen_purge_expired(*, door, now: dt.datetime | None = None) -> int:
+def signalen_purge_expired(*, door, now: dt.datetime | None = None) -> PurgeResult:
     """Delete every closed signal past its team's bewaartermijn with all it holds: support
-    (household hashes, e-mail addresses), history and photos, their files after commit; one
-    audit row per signal says what was deleted and why (no personal data).
-    Returns how many signals were removed; running it again removes nothing more."""
+    (household hashes, e-mail addresses), history and photos, their files after commit.
+    A team whose term cannot be applied is skipped, logged and audited (resultaat mislukt);
+    the other teams are purged. One audit row per purged signal says what was deleted and why (no
+    personal data). Running it again removes nothing more."""
     require_actor(door)
+    result = PurgeResult()
     now = now or timezone.now()
-    ids = signalen_verlopen(now=now)
+    ids = signalen_verlopen(now=now, mislukt=result.mislukt)
+    for team_id, reden in sorted(result.mislukt.items()):
+        audit_record(
+            door=door,
+            actie="bewaartermijn",
+            object=("buurten.team", team_id),
+            resultaat=Resultaat.MISLUKT,
+            details={"fout": reden},
+            team_id=team_id,
+        )
     if not ids:
-        return 0
+        return result
     fotos = list(Foto.objects.filter(signaal_id__in=ids).values_list("signaal_id", "bestand"))
     bestanden = [naam for _signaal_id, naam in fotos]
     fotos_per_signaal = Counter(signaal_id for signaal_id, _naam in fotos)
@@ -97,5 +141,6 @@ def signalen_purge_expired(*, door, now: dt.datetime | None = None) -> int:
                 logger.exception("Foto %s van een verlopen signaal kon niet worden verwijderd", naam)
 
     transaction.on_commit(delete_files)
+    result.verwijderd = len(ids)
     logger.info("Bewaartermijn: %s afgesloten signalen verwijderd", len(ids))
-    return len(ids)
+    return result

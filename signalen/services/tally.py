@@ -32,7 +32,7 @@ handful of queries whatever its size.
 import datetime as dt
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -42,8 +42,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 
+from audit.models import Resultaat
+from audit.services import audit_record
 from buurten.models import Team
 from core.actors import SystemActor, is_system, require_actor
+from core.bereik import Bereik
 from notificaties.services import NieuwBericht, notificaties_queue_bulk
 
 from ..emails import DRAAGVLAK_MAIL, MAX_IN_EMAIL
@@ -55,6 +58,9 @@ from .status import STATUS_FIELDS, status_apply
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
+# Signals per batch (the command's --batch-size): one keeps the locks shortest, ten thousand
+# is as much as a batch's arrays and GROUP BY should hold in memory.
+BATCH_SIZE = Bereik(1, 10_000)
 
 
 @dataclass
@@ -67,9 +73,13 @@ class TallyResult:
     gezocht: int = 0  # moved from nieuw or heropend to draagvlak gezocht
     gemeld: int = 0  # crossings announced to coördinatoren
     batches: int = 0
+    # Teams whose signals could not be counted this run, with the reason: {team_id: "ValueError: …"}.
+    # Their signals stay marked and are tried again next run; the other teams are counted.
+    mislukt: dict[int, str] = field(default_factory=dict)
+    overgeslagen: int = 0  # signals of those teams left as they were
 
     def summary(self) -> str:
-        return _g(
+        text = _g(
             "Steuntelling: %(verwerkt)s signalen herteld in %(batches)s batches; %(bereikt)s draagvlak "
             "bereikt, %(terug)s teruggevallen, %(gezocht)s draagvlak gezocht; %(gemeld)s gemeld aan "
             "coördinatoren."
@@ -81,6 +91,16 @@ class TallyResult:
             "gezocht": self.gezocht,
             "gemeld": self.gemeld,
         }
+        if self.mislukt:
+            text += " " + _g(
+                "Mislukt voor %(teams)s teams (%(ids)s): %(signalen)s signalen niet herteld; zie het "
+                "auditlog en de serverlog."
+            ) % {
+                "teams": len(self.mislukt),
+                "ids": ", ".join(map(str, sorted(self.mislukt))),
+                "signalen": self.overgeslagen,
+            }
+        return text
 
 
 def steun_cutoff(*, today: dt.date, maanden: int) -> dt.date:
@@ -140,14 +160,24 @@ class _Row:
     updated_at: dt.datetime | None = None
 
 
-def _aggregate(signalen: list[_Row], rules: dict[int, _TeamRule], today: dt.date) -> dict[int, tuple]:
-    """{signaal_id: (households, anonymous, oldest counted date)} in one GROUP BY per window length."""
-    by_window: dict[int, list[int]] = {}
+def _aggregate(
+    signalen: list[_Row], rules: dict[int, _TeamRule], today: dt.date, failed: dict[int, str]
+) -> dict[int, tuple]:
+    """{signaal_id: (households, anonymous, oldest counted date)} in one GROUP BY per window length.
+
+    A window whose cutoff cannot be computed fails its teams (added to `failed`), not the batch."""
+    by_window: dict[int, list[_Row]] = {}
     for s in signalen:
-        by_window.setdefault(rules[s.team_id].maanden, []).append(s.pk)
+        by_window.setdefault(rules[s.team_id].maanden, []).append(s)
     counts: dict[int, tuple] = {}
-    for maanden, ids in by_window.items():
-        cutoff = steun_cutoff(today=today, maanden=maanden)
+    for maanden, rows in by_window.items():
+        try:
+            cutoff = steun_cutoff(today=today, maanden=maanden)
+        except (ArithmeticError, ValueError) as exc:  # e.g. "year -474 is out of range"
+            for team_id in {s.team_id for s in rows}:
+                _fail(failed, team_id, exc)
+            continue
+        ids = [s.pk for s in rows]
         if connection.vendor == "postgresql":
             # One array parameter instead of a thousand placeholders.
             rows = _raw_rows(
@@ -174,6 +204,11 @@ def _aggregate(signalen: list[_Row], rules: dict[int, _TeamRule], today: dt.date
         for signaal_id, huishoudens, anoniem, oudste in rows:
             counts[signaal_id] = (huishoudens, anoniem, oudste)
     return counts
+
+
+def _fail(failed: dict[int, str], team_id: int, exc: Exception) -> None:
+    failed[team_id] = f"{type(exc).__name__}: {exc}"[:200]
+    logger.error("Steuntelling van team %s mislukt: %s", team_id, failed[team_id], exc_info=exc)
 
 
 def _raw_rows(sql: str, params: list) -> list[tuple]:
@@ -307,21 +342,34 @@ def _tally_batch(
         return None
     today = timezone.localdate(now)
     rules = _team_rules({s.team_id for s in signalen}, cache)
-    counts = _aggregate(signalen, rules, today)
+    failed: dict[int, str] = {}
+    counts = _aggregate(signalen, rules, today, failed)
+
+    # Each team is counted on its own: one team's data that the rule cannot handle (a support
+    # dated in the year 9999, a window no calendar holds) leaves that team's signals marked
+    # and reported, and the rest of the batch is counted and written as usual.
+    by_team: dict[int, list[_Row]] = {}
+    for s in signalen:
+        by_team.setdefault(s.team_id, []).append(s)
+    targets: dict[int, str | None] = {}
+    for team_id, rows in by_team.items():
+        if team_id in failed:
+            continue
+        try:
+            targets.update((s.pk, _recount(s, rules[team_id], counts, now)) for s in rows)
+        except Exception as exc:  # whatever it is, it stays this team's failure
+            _fail(failed, team_id, exc)
+    if failed:
+        result.mislukt.update(failed)
+        result.overgeslagen += sum(len(by_team[team_id]) for team_id in failed)
+        signalen_all, signalen = signalen, [s for s in signalen if s.team_id not in failed]
+    else:
+        signalen_all = signalen
 
     moves: dict[str, list[_Row]] = {}
     melden: dict[int, list[int]] = {}  # crossings to announce: {team_id: [signaal_id, ...]}
     for s in signalen:
-        rule = rules[s.team_id]
-        huishoudens, anoniem, oudste = counts.get(s.pk, (0, 0, None))
-        s.steun_huishoudens = huishoudens
-        s.steun_anoniem = anoniem
-        s.steun_totaal = (Decimal(huishoudens) + rule.gewicht * anoniem).quantize(CENT)
-        s.steun_verloopt_at = steun_expiry(datum=oudste, maanden=rule.maanden) if oudste else None
-        s.steun_berekend_at = now
-        s.steun_herberekenen = False
-        naar = _target_status(s, s.steun_totaal >= rule.drempel)
-        if naar:
+        if naar := targets[s.pk]:
             moves.setdefault(naar, []).append(s)
 
     for naar, group in moves.items():
@@ -337,12 +385,25 @@ def _tally_batch(
                     result.gemeld += 1
                     melden.setdefault(s.team_id, []).append(s.pk)
         status_apply(group, naar=naar, door=door, reden=REDENEN[naar], now=now, write=False)
-    _write(signalen)
+    if signalen:
+        _write(signalen)
     if melden:
         _draagvlak_queue(melden, now=now)
     result.verwerkt += len(signalen)
     result.batches += 1
-    return signalen[-1].pk
+    return signalen_all[-1].pk
+
+
+def _recount(s: _Row, rule: _TeamRule, counts: dict[int, tuple], now: dt.datetime) -> str | None:
+    """Set one signal's counts by its team's rule; returns the status it moves to, if any."""
+    huishoudens, anoniem, oudste = counts.get(s.pk, (0, 0, None))
+    s.steun_huishoudens = huishoudens
+    s.steun_anoniem = anoniem
+    s.steun_totaal = (Decimal(huishoudens) + rule.gewicht * anoniem).quantize(CENT)
+    s.steun_verloopt_at = steun_expiry(datum=oudste, maanden=rule.maanden) if oudste else None
+    s.steun_berekend_at = now
+    s.steun_herberekenen = False
+    return _target_status(s, s.steun_totaal >= rule.drempel)
 
 
 def signalen_tally(
@@ -383,7 +444,23 @@ def signalen_tally(
         if last is None:
             break
         after_id = last
+    if result.mislukt:
+        _failures_record(result, door=door)
     return result
+
+
+@transaction.atomic
+def _failures_record(result: TallyResult, *, door: SystemActor) -> None:
+    """One audit row per team the run could not count (resultaat mislukt), with the reason."""
+    for team_id, reden in sorted(result.mislukt.items()):
+        audit_record(
+            door=door,
+            actie="steuntelling",
+            object=("buurten.team", team_id),
+            resultaat=Resultaat.MISLUKT,
+            details={"fout": reden},
+            team_id=team_id,
+        )
 
 
 def _draagvlak_queue(melden: dict[int, list[int]], *, now: dt.datetime) -> None:

@@ -356,7 +356,7 @@ def test_management_command(signaal, lidmaatschap):
 def test_management_command_bad_batch_size():
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="De batchgrootte moet minstens 1 zijn."):
+    with pytest.raises(CommandError, match="Kies een getal van 1 tot en met 10000."):
         call_command("tally_support", "--batch-size", "0")
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 
 from audit.commands import AuditedCommand
 from core.actors import COMMAND
-from signalen.services.tally import signalen_tally
+from signalen.services.tally import BATCH_SIZE, signalen_tally
 
 
 class Command(AuditedCommand):
@@ -14,7 +14,10 @@ class Command(AuditedCommand):
         )
 
     def handle(self, *args, batch_size: int, **options):
-        if batch_size < 1:
-            raise CommandError("De batchgrootte moet minstens 1 zijn.")
+        if BATCH_SIZE.geheel(batch_size) is None:
+            raise CommandError(f"--batch-size: {BATCH_SIZE.melding()}")
         result = signalen_tally(door=COMMAND, batch_size=batch_size)
-        self.stdout.write(self.style.SUCCESS(result.summary()))
+        if result.mislukt:
+            self.stdout.write(self.style.WARNING(result.summary()))
+        else:
+            self.stdout.write(self.style.SUCCESS(result.summary()))
