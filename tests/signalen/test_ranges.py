@@ -3,9 +3,11 @@ and the purge count and purge the other teams when one team's data cannot be han
 
 import contextlib
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
@@ -211,13 +213,17 @@ def test_the_database_refuses_an_anonymous_count_out_of_range(team):
 
 
 @contextlib.contextmanager
-def _without_check(table: str, constraint: str):
+def _without_check(table: str, *constraints: str):
     """Store a value the constraint refuses, as a database restored from before the ranges might
     hold: on PostgreSQL the constraint is dropped inside the test's transaction (rolled back with
     it), on SQLite the check is switched off for the statement."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
+            # The test's new rows still have deferred foreign-key checks queued; ALTER TABLE
+            # refuses to run while they are pending, so they are checked now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for constraint in constraints:
+                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
             yield cursor
         else:
             cursor.execute("PRAGMA ignore_check_constraints = ON")
@@ -352,3 +358,18 @@ def test_an_anonymous_count_in_range_is_stored(team):
     signaal = f.SignaalFactory(team=team)
     f.SteunbetuigingFactory(signaal=signaal, huishouden_hash=None, aantal_anoniem=1000)
     assert Steunbetuiging.objects.get(signaal=signaal).aantal_anoniem == 1000
+
+
+def test_the_migration_brings_stored_values_to_the_nearest_bound(team, ander_team):
+    """What a database from before the ranges may hold is clamped before the constraints are added."""
+    clamp = importlib.import_module("buurten.migrations.0002_team_bereiken_clamp").clamp_team_settings
+    constraints = [c.name for c in Team._meta.constraints if c.name.endswith("_bereik")]
+    with _without_check(Team._meta.db_table, *constraints) as cursor:
+        cursor.execute(
+            f'UPDATE "{Team._meta.db_table}" SET drempel_huishoudens = 2147483647, anoniem_gewicht = 9.99, '  # noqa: S608
+            "steun_venster_maanden = 30000, bewaartermijn_maanden = 0 WHERE id = %s",
+            [team.pk],
+        )
+        clamp(django_apps, None)
+    assert _settings_row(team) == (1000, Decimal("1.00"), 60, 1)
+    assert _settings_row(ander_team) == (5, Decimal("0.50"), 12, 24)  # in range: untouched

@@ -5,31 +5,13 @@ from decimal import Decimal
 from django.db import migrations, models
 
 
-# The ranges as they were when the constraints were added (buurten.models may change them later).
-BEREIKEN = {
-    "drempel_huishoudens": (1, 1000),
-    "anoniem_gewicht": (Decimal(0), Decimal(1)),
-    "steun_venster_maanden": (1, 60),
-    "bewaartermijn_maanden": (1, 120),
-}
-
-
-def clamp_team_settings(apps, schema_editor):
-    """Bring a value stored before the ranges existed to the nearest bound, so the constraints apply."""
-    Team = apps.get_model("buurten", "Team")
-    for veld, (laag, hoog) in BEREIKEN.items():
-        Team.objects.filter(**{f"{veld}__lt": laag}).update(**{veld: laag})
-        Team.objects.filter(**{f"{veld}__gt": hoog}).update(**{veld: hoog})
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('buurten', '0001_initial'),
+        ('buurten', '0002_team_bereiken_clamp'),
     ]
 
     operations = [
-        migrations.RunPython(clamp_team_settings, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name='team',
             name='team_drempel_minstens_1',
