@@ -11,6 +11,7 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -373,3 +374,18 @@ def test_the_migration_brings_stored_values_to_the_nearest_bound(team, ander_tea
         clamp(django_apps, None)
     assert _settings_row(team) == (1000, Decimal("1.00"), 60, 1)
     assert _settings_row(ander_team) == (5, Decimal("0.50"), 12, 24)  # in range: untouched
+
+
+def test_a_batch_costs_the_same_queries_however_many_signals_and_teams_it_holds(team, ander_team):
+    """Counting each team on its own adds no query: the normal case's count per batch is constant."""
+
+    def queries_of_one_run(per_team: int) -> int:
+        for t in (team, ander_team):
+            for _ in range(per_team):
+                _marked_signal(t, households=1)
+        with CaptureQueriesContext(connection) as ctx:
+            result = signalen_tally(batch_size=1000)
+        assert (result.verwerkt, result.batches, result.mislukt) == (2 * per_team, 1, {})
+        return len(ctx.captured_queries)
+
+    assert queries_of_one_run(1) == queries_of_one_run(10)
