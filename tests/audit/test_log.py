@@ -55,7 +55,7 @@ def test_the_purge_writes_one_row_per_signal_with_what_and_why(world):
     blijft = closed_signal(team=team, days_ago=100)
     titels = {oud.titel, afgewezen.titel}
 
-    assert signalen_purge_expired(door=RETENTION, now=NOW) == 2
+    assert signalen_purge_expired(door=RETENTION, now=NOW).verwijderd == 2
     purged = {row.object_id: row for row in rows("signaal.purge")}
     assert set(purged) == {str(oud.pk), str(afgewezen.pk)}
     row = purged[str(oud.pk)]
@@ -79,5 +79,5 @@ def test_the_purge_writes_one_row_per_signal_with_what_and_why(world):
     # The audit rows outlive what they describe; nothing more is purged the second time.
     assert not Signaal.objects.filter(pk__in=[oud.pk, afgewezen.pk]).exists()
     assert Signaal.objects.filter(pk=blijft.pk).exists()
-    assert signalen_purge_expired(door=RETENTION, now=NOW) == 0
+    assert signalen_purge_expired(door=RETENTION, now=NOW).verwijderd == 0
     assert rows("signaal.purge").count() == 2

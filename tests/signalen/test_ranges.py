@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.models import AuditRegel, Resultaat
 from buurten.models import Team
+from core.actors import RETENTION, TALLY
 from signalen.forms import SteunAnoniemForm, TeamInstellingenForm
 from signalen.models import Signaal, Status, StatusWijziging, Steunbetuiging
 from signalen.services import signalen_purge_expired, signalen_tally, team_instellingen_update
@@ -250,7 +251,7 @@ def _marked_signal(team, *, households: int) -> Signaal:
 
 def _tally():
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return signalen_tally(batch_size=1000)
+        return signalen_tally(door=TALLY, batch_size=1000)
 
 
 def _assert_counted(signaal, *, status):
@@ -336,7 +337,7 @@ def test_a_retention_term_of_30000_months_stops_only_its_own_teams_purge(twee_te
     oud_goed = _closed(goed, days_ago=800)  # past the 24 months
     oud_kapot = _closed(kapot, days_ago=800)
 
-    result = signalen_purge_expired(now=NOW)
+    result = signalen_purge_expired(door=RETENTION, now=NOW)
 
     assert not Signaal.objects.filter(pk=oud_goed.pk).exists()
     assert Signaal.objects.filter(pk=oud_kapot.pk).exists()
@@ -349,7 +350,7 @@ def test_a_retention_term_of_30000_months_stops_only_its_own_teams_purge(twee_te
 
 def test_the_purge_of_sound_teams_reports_no_failure(team):
     oud = _closed(team, days_ago=800)
-    result = signalen_purge_expired(now=NOW)
+    result = signalen_purge_expired(door=RETENTION, now=NOW)
     assert not Signaal.objects.filter(pk=oud.pk).exists()
     assert (result.verwijderd, result.mislukt) == (1, {})
     assert "Mislukt" not in result.summary()
@@ -384,7 +385,7 @@ def test_a_batch_costs_the_same_queries_however_many_signals_and_teams_it_holds(
             for _ in range(per_team):
                 _marked_signal(t, households=1)
         with CaptureQueriesContext(connection) as ctx:
-            result = signalen_tally(batch_size=1000)
+            result = signalen_tally(door=TALLY, batch_size=1000)
         assert (result.verwerkt, result.batches, result.mislukt) == (2 * per_team, 1, {})
         return len(ctx.captured_queries)
 
