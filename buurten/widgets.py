@@ -23,7 +23,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
+from core.geojson import (
+    COORDINATEN_BUITEN_BEREIK,
+    GeoJSONTeGroot,
+    coordinates_in_range,
+    geojson_check_limits,
+    geojson_loads,
+)
 
 Mode = Literal["point", "polygon", "line"]
 GeomType = Literal["Point", "Polygon", "LineString"]
@@ -128,8 +134,8 @@ class KaartWidget(forms.Widget):
     def _point(value: str) -> tuple[str, str]:
         """Latitude and longitude text of a GeoJSON Point string, or empty strings."""
         try:
-            geo = json.loads(value) if value else None
-        except ValueError:
+            geo = geojson_loads(value) if value else None
+        except ValueError:  # GeoJSONTeGroot included: the form shows why
             return "", ""
         if isinstance(geo, dict) and geo.get("type") == "Point":
             coords = geo.get("coordinates") or []
@@ -238,13 +244,16 @@ class GeoJSONField(forms.Field):
     def to_python(self, value: Any) -> dict[str, Any] | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, dict):
-            geo = value
-        else:
-            try:
-                geo = json.loads(value)
-            except (TypeError, ValueError):
-                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        try:
+            if isinstance(value, dict):
+                geojson_check_limits(value)
+                geo = value
+            else:
+                geo = geojson_loads(value)
+        except GeoJSONTeGroot as error:
+            raise ValidationError(error.message, code=error.code, params=error.params) from None
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if isinstance(geo, dict) and geo.get("type") == "Feature":
             geo = geo.get("geometry")
         if not isinstance(geo, dict) or "type" not in geo:

@@ -12,10 +12,70 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+# No admin page edits more rows at once than this: a formset builds one form per row the browser
+# claims (`inzet-TOTAL_FORMS=2147483648`), and Django's own cap is 1000 beyond max_num.
+FORMSET_MAX_FORMS = 100
+
+ONGELDIGE_SELECTIE = _("De selectie is ongeldig: kies de regels opnieuw. Er is niets gewijzigd.")
 
 
-class TeamScopedAdmin(admin.ModelAdmin):
+class BadInputAdminMixin:
+    """Every ModelAdmin of VBT builds on this: bad selections and formset counts end in a message.
+
+    Django filters `pk__in` with whatever `_selected_action` holds, so `abc` is a ValueError and
+    10**20 an OverflowError (a 500);
+    and a formset builds as many forms as `<prefix>-TOTAL_FORMS` says, up to `absolute_max`.
+    """
+
+    def response_action(self, request, queryset):
+        pk_field = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                if "\x00" in value:  # PostgreSQL refuses it in any text
+                    raise ValidationError("NUL")
+                # The validators hold the database's integer range: 10**20 overflows the query.
+                pk_field.run_validators(pk_field.to_python(value))
+        except ValidationError:
+            self.message_user(request, ONGELDIGE_SELECTIE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield _capped(formset, inline.max_num), inline
+
+    def get_changelist_formset(self, request, **kwargs):
+        return _capped(super().get_changelist_formset(request, **kwargs), None)
+
+
+class _CappedFormSet:
+    """A formset told of more forms than `absolute_max` builds only the rows that exist (bounded too).
+
+    Its full_clean() still refuses the request with Django's "at most N forms" error, so building
+    the extra empty forms (and rendering them again on the error page) would only cost time.
+    """
+
+    def total_form_count(self) -> int:
+        if self.is_bound:
+            claimed = self.management_form.cleaned_data.get(TOTAL_FORM_COUNT, 0)
+            if claimed > self.absolute_max:
+                return min(self.initial_form_count(), self.absolute_max)
+        return super().total_form_count()
+
+
+def _capped(formset: Any, max_num: int | None) -> Any:
+    absolute_max = min(formset.absolute_max, max(FORMSET_MAX_FORMS, max_num or 0))
+    return type(formset.__name__, (_CappedFormSet, formset), {"absolute_max": absolute_max})
+
+
+class TeamScopedAdmin(BadInputAdminMixin, admin.ModelAdmin):
     """Superusers as usual; team managers by the subclass's access rule, per object through `team_id_of`."""
 
     coordinator_can_view = True
@@ -89,3 +149,12 @@ class TeamScopedAdmin(admin.ModelAdmin):
         if self.sees_all(request):
             return True
         return self._coordinator_may(request, obj, self.coordinator_can_delete)
+
+
+def guard_admin_site(site: admin.AdminSite) -> None:
+    """Put BadInputAdminMixin under every registered ModelAdmin that lacks it (Django's and allauth's)."""
+    for model_admin in site._registry.values():
+        cls = type(model_admin)
+        if not isinstance(model_admin, BadInputAdminMixin):
+            guarded = type(cls.__name__, (BadInputAdminMixin, cls), {"__module__": cls.__module__})
+            model_admin.__class__ = guarded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -34,3 +35,86 @@ def feature_collection(features: Iterable[tuple[dict[str, Any] | None, dict[str,
             if geometry
         ],
     }
+
+
+# --- reading GeoJSON text from a person -------------------------------------------------------
+# json.loads recurses once per nested array, so "[[[[…]]]]" a few thousand deep raises
+# RecursionError (a 500); a huge string or millions of points cost seconds and memory. The raw
+# text is therefore scanned without parsing (length, then nesting) and the vertices counted
+# without recursion, before anything else looks at it. A MultiPolygon inside a Feature nests six
+# deep; the limits leave room for that and nothing like an attack.
+MAX_GEOJSON_TEKENS = 1_000_000
+MAX_GEOJSON_DIEPTE = 8
+MAX_GEOJSON_PUNTEN = 20_000
+
+GEOJSON_TE_GROOT = _("Deze vorm is te groot: hoogstens %(max)s tekens GeoJSON.")
+GEOJSON_TE_DIEP = _("Deze GeoJSON is te diep genest; teken de vorm opnieuw op de kaart.")
+GEOJSON_TE_VEEL_PUNTEN = _("Deze vorm heeft te veel punten: hoogstens %(max)s.")
+GEOJSON_ONLEESBAAR = _("Dit is geen geldige GeoJSON.")
+
+
+class GeoJSONTeGroot(ValueError):
+    """GeoJSON text or data over one of the limits; `message` and `params` say which, in Dutch."""
+
+    def __init__(self, message: Any, *, code: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(code)
+        self.message = message
+        self.code = code
+        self.params = params or {}
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of `[`/`{` in JSON text, brackets inside strings not counted; no parsing."""
+    diepte = hoogste = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            diepte += 1
+            hoogste = max(hoogste, diepte)
+        elif char in "]}":
+            diepte -= 1
+    return hoogste
+
+
+def geojson_check_limits(value: Any) -> None:
+    """Refuse parsed GeoJSON nested deeper or holding more numbers than the limits, without recursion.
+
+    Every number counts as half a vertex; a position is two numbers.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    getallen = 0
+    while stack:
+        item, diepte = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if diepte > MAX_GEOJSON_DIEPTE:
+                raise GeoJSONTeGroot(GEOJSON_TE_DIEP, code="te_diep")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, diepte + 1) for child in children)
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            getallen += 1
+            if getallen > 2 * MAX_GEOJSON_PUNTEN:
+                raise GeoJSONTeGroot(
+                    GEOJSON_TE_VEEL_PUNTEN, code="te_veel_punten", params={"max": MAX_GEOJSON_PUNTEN}
+                )
+
+
+def geojson_loads(text: str | bytes) -> Any:
+    """Parse GeoJSON text from a person: GeoJSONTeGroot over a limit, ValueError if unreadable."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if len(text) > MAX_GEOJSON_TEKENS:
+        raise GeoJSONTeGroot(GEOJSON_TE_GROOT, code="te_groot", params={"max": MAX_GEOJSON_TEKENS})
+    if nesting_depth(text) > MAX_GEOJSON_DIEPTE:
+        raise GeoJSONTeGroot(GEOJSON_TE_DIEP, code="te_diep")
+    value = json.loads(text)
+    geojson_check_limits(value)
+    return value

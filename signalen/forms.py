@@ -27,7 +27,7 @@ from core.forms import DateInput
 
 from .models import AANTAL_ANONIEM, Kanaal, Status, Thema
 from .selectors.pages import SignaalFilter, thema_list_for_team
-from .services.fotos import SchoneFoto, foto_clean
+from .services.fotos import SchoneFoto, foto_clean, fotos_check_budget
 
 MAX_FOTOS = 10
 
@@ -53,6 +53,7 @@ class FotosField(forms.FileField):
             raise ValidationError(
                 _("Voeg hoogstens %(max)s foto's tegelijk toe."), code="te_veel", params={"max": MAX_FOTOS}
             )
+        fotos_check_budget(uploads=uploads)
         schoon: list[SchoneFoto] = []
         errors: list[str] = []
         for upload in uploads:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from buurten.models import Lidmaatschap, User
 from buurten.selectors.teams import sees_all
 from buurten.services import mensen as mensen_services
+from core.admin import BadInputAdminMixin
 from core.forms import add_service_errors
 
 
@@ -84,7 +85,7 @@ class LidmaatschapInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(BadInputAdminMixin, DjangoUserAdmin):
     """Accounts with the e-mail address as login; only superusers manage them."""
 
     form = UserChangeAdminForm

@@ -34,7 +34,13 @@ from buurten.models import (
 )
 from buurten.selectors.teams import is_coordinator, sees_all
 from core.actors import is_system, require_actor
-from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
+from core.geojson import (
+    COORDINATEN_BUITEN_BEREIK,
+    GeoJSONTeGroot,
+    coordinates_in_range,
+    geojson_check_limits,
+    geojson_loads,
+)
 
 # About 10 m at Maastricht's latitude: CBS borders are generalised, a street on the border
 # must still fit, a polygon in the next buurt must not.
@@ -412,11 +418,16 @@ def subgebied_geometrie_clean(*, geometrie: Any, buurt: Buurt) -> dict | None:
     """A GeoJSON Polygon (or a Feature holding one) that lies inside the buurt, as a plain dict."""
     if geometrie in (None, "", {}):
         return None
-    if isinstance(geometrie, str):
-        try:
-            geometrie = json.loads(geometrie)
-        except ValueError as exc:
-            raise ValidationError({"geometrie": _("Dit is geen geldige GeoJSON.")}) from exc
+    try:
+        if isinstance(geometrie, str):
+            geometrie = geojson_loads(geometrie)
+        else:
+            geojson_check_limits(geometrie)
+    except GeoJSONTeGroot as exc:
+        fout = ValidationError(exc.message, code=exc.code, params=exc.params)
+        raise ValidationError({"geometrie": fout}) from None
+    except ValueError as exc:
+        raise ValidationError({"geometrie": _("Dit is geen geldige GeoJSON.")}) from exc
     if isinstance(geometrie, dict) and geometrie.get("type") == "FeatureCollection":
         features = geometrie.get("features") or []
         if len(features) != 1:

@@ -10,6 +10,7 @@ seat at once and a mail saying so.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from allauth.account.models import EmailAddress
@@ -144,11 +145,20 @@ def _uitnodiging_create(*, team: Team, partner: Partner, rol: str, email: str, d
     return uitnodiging
 
 
+# What secrets.token_urlsafe makes. Anything else (a NUL byte, which PostgreSQL refuses in a query,
+# or a thousand characters) is unknown without asking the database.
+TOKEN_VORM = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _token_for_query(token: str) -> str:
+    return token if token and TOKEN_VORM.fullmatch(token) else ""
+
+
 def uitnodiging_get_usable(*, token: str) -> Uitnodiging:
     """The invitation behind a link, or UitnodigingOnbruikbaar saying why it no longer works."""
     uitnodiging = (
         Uitnodiging.objects.select_related("team", "partner", "uitgenodigd_door")
-        .filter(token=token or "")
+        .filter(token=_token_for_query(token))
         .first()
     )
     _check_usable(uitnodiging)
@@ -179,7 +189,7 @@ def uitnodiging_accept(*, token: str, first_name: str, last_name: str, password:
 
     The invitation row is locked, so the same link used twice at once still makes one account.
     """
-    uitnodiging = Uitnodiging.objects.select_for_update().filter(token=token or "").first()
+    uitnodiging = Uitnodiging.objects.select_for_update().filter(token=_token_for_query(token)).first()
     _check_usable(uitnodiging)
     if account_exists(uitnodiging.email):
         raise _account_exists_error()

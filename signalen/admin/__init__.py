@@ -20,6 +20,7 @@ from buurten.admin.filters import TeamFilter, team_filter
 from buurten.admin.weigeren import RefusedActionAuditMixin
 from buurten.models import Partner
 from buurten.selectors import sees_all, team_ids_for_user
+from core.admin import BadInputAdminMixin
 from core.forms import add_service_errors
 
 from ..models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
@@ -91,7 +92,7 @@ class ThemaAdminForm(forms.ModelForm):
 
 
 @admin.register(Thema)
-class ThemaAdmin(admin.ModelAdmin):
+class ThemaAdmin(BadInputAdminMixin, admin.ModelAdmin):
     form = ThemaAdminForm
     list_display = ["naam", "gemeente", "actief"]
     list_filter = ["actief", ("gemeente", admin.RelatedOnlyFieldListFilter)]

@@ -24,14 +24,28 @@ from core.actors import is_system, require_actor
 from signalen.models import Foto, Signaal
 
 MAX_BYTES = 10 * 1024 * 1024
-# Pillow refuses larger images itself (decompression bombs); this keeps the limit explicit.
-MAX_PIXELS = 50_000_000
+# A photo is decoded into width × height × 4 bytes, and cleaning it copies the pixels two or three
+# times; a PNG of 7000 × 7000 pixels is a few KB on the wire and ~600 MB in a worker. So the size
+# the file's header declares is checked before any pixel is decoded: 25 megapixel per photo (a
+# 6000 × 4000 camera photo; phones take 12), 125 per request (ten phone photos).
+MAX_PIXELS = 25_000_000
+MAX_PIXELS_PER_VERZOEK = 125_000_000
+MAX_BYTES_PER_VERZOEK = 50 * 1024 * 1024
+# Pillow's own decompression-bomb guard, at the same limit: it raises above twice this and warns
+# above it, also where an image is opened without foto_header() first.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # MPO is how Pillow names the multi-picture JPEGs many phones write.
 FORMATEN = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 GEEN_FOTO = _("Dit bestand is geen foto (alleen JPEG, PNG of WebP).")
 TE_GROOT = _("De foto is groter dan 10 MB.")
+TE_VEEL_PIXELS = _("De foto heeft te veel pixels: hoogstens 25 megapixel (bijvoorbeeld 6000 × 4000).")
+SAMEN_TE_VEEL_PIXELS = _(
+    "Deze foto's zijn samen te groot (%(megapixel)s megapixel, hoogstens 125). "
+    "Voeg ze in delen toe of verklein ze eerst."
+)
+SAMEN_TE_VEEL_BYTES = _("Deze foto's zijn samen groter dan 50 MB. Voeg ze in delen toe.")
 
 
 @dataclass(frozen=True)
@@ -55,19 +69,65 @@ def _read(upload: Any) -> bytes:
     return data
 
 
+def _check_header(image: Image.Image) -> None:
+    if image.format not in FORMATEN:
+        raise ValidationError(GEEN_FOTO, code="geen_foto")
+    if image.width * image.height > MAX_PIXELS:
+        raise ValidationError(TE_VEEL_PIXELS, code="te_veel_pixels")
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open (read the header of) an image; Pillow refuses one declaring over twice MAX_PIXELS itself."""
+    try:
+        return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise ValidationError(TE_VEEL_PIXELS, code="te_veel_pixels") from None
+
+
+def foto_pixels(*, upload: Any) -> int:
+    """Width × height as the file's header declares it, without decoding; ValidationError if refused."""
+    data = _read(upload)
+    try:
+        with _open(data) as image:
+            _check_header(image)
+            return image.width * image.height
+    except ValidationError:
+        raise
+    except Exception:
+        raise ValidationError(GEEN_FOTO, code="geen_foto") from None
+
+
+def fotos_check_budget(*, uploads: list[Any]) -> None:
+    """Refuse the uploads of one request together above the byte and pixel budget, before decoding any.
+
+    A file that is refused on its own counts for nothing here: `foto_clean` refuses it by name.
+    """
+    if sum(getattr(upload, "size", 0) or 0 for upload in uploads) > MAX_BYTES_PER_VERZOEK:
+        raise ValidationError(SAMEN_TE_VEEL_BYTES, code="samen_te_groot")
+    pixels = 0
+    for upload in uploads:
+        try:
+            pixels += foto_pixels(upload=upload)
+        except ValidationError:
+            continue  # foto_clean names what is wrong with this file
+    if pixels > MAX_PIXELS_PER_VERZOEK:
+        raise ValidationError(
+            SAMEN_TE_VEEL_PIXELS, code="samen_te_veel_pixels", params={"megapixel": pixels // 1_000_000}
+        )
+
+
 def foto_clean(*, upload: Any) -> SchoneFoto:
     """Check an upload by its content and re-encode it without metadata; ValidationError if refused."""
     data = _read(upload)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with _open(data) as probe:
+            # The header only: a declared size over the limit is refused before verify() reads on.
+            _check_header(probe)
             formaat = probe.format
             probe.verify()
-        if formaat not in FORMATEN:
-            raise ValidationError(GEEN_FOTO, code="geen_foto")
         # verify() leaves the image unusable; open it again to read the pixels.
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(GEEN_FOTO, code="geen_foto")
+        with _open(data) as image:
+            _check_header(image)
             upright = ImageOps.exif_transpose(image)
             upright.load()
     except ValidationError:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from buurten.selectors import (
@@ -28,6 +31,9 @@ PER_PAGINA = 50
 
 
 MAX_OP_KAART = 1000
+# The export is written whole before it is sent (core/csv.py); this many rows take a few seconds,
+# well inside the web worker's timeout. Above it the person narrows the filter.
+MAX_CSV_RIJEN = 50_000
 
 
 def _filter_form(request: HttpRequest) -> SignaalFilterForm:
@@ -128,16 +134,28 @@ def _csv_rijen(signalen: Any) -> Iterator[list[Any]]:
 
 @login_required
 @require_GET
-def signaal_csv(request: HttpRequest) -> StreamingHttpResponse:
+def signaal_csv(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV for Dutch Excel: `;`-separated, decimal comma, UTF-8 with BOM.
 
     Only what the team needs to work with: no household hashes, no e-mail addresses and no
-    names of the people who logged a signal (AVG data minimisation).
+    names of the people who logged a signal (AVG data minimisation). Above MAX_CSV_RIJEN rows
+    the list page says to narrow the filter.
     """
     form = _filter_form(request)
     filters = form.filters()
     signalen = pages.signaal_list_filtered(user=request.user, filters=filters)
-    # Recorded before streaming: the response is read after this view (and its audit origin) ended.
-    signalen_export_record(door=request.user, filters=filters, aantal=signalen.count())
+    aantal = signalen.count()
+    if aantal > MAX_CSV_RIJEN:
+        messages.error(
+            request,
+            _(
+                "Deze selectie heeft %(aantal)s signalen; een export kan er hoogstens %(max)s bevatten. "
+                "Verfijn het filter (bijvoorbeeld op buurt, thema, status of periode) en exporteer opnieuw."
+            )
+            % {"aantal": aantal, "max": MAX_CSV_RIJEN},
+        )
+        querystring = _querystring(request)
+        return redirect(reverse("signalen:lijst") + (f"?{querystring}" if querystring else ""))
+    signalen_export_record(door=request.user, filters=filters, aantal=aantal)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(filename=f"signalen-{stamp}.csv", header=CSV_KOLOMMEN, rows=_csv_rijen(signalen))

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Permissions-Policy everywhere; Cache-Control: no-store on everything a logged-in person gets.
     "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body; after the messages so its Dutch 413 page renders like any page.
+    "core.limits.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Audited actions of a request are marked as coming from a page or the admin, with the IP.
@@ -123,6 +125,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Request size: the form fields in memory, the number of fields and files, and the whole body
+# (core.limits: 413 above it). signalen refuses more than 50 MB of photos in one request with a form
+# error (signalen/services/fotos.py); the body limit leaves room for the rest of that form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: a 1,000,000-character GeoJSON fits
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not to memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+MAX_REQUEST_BYTES = 55 * 1024 * 1024
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
