@@ -224,3 +224,32 @@ def test_a_csv_that_fails_halfway_is_no_truncated_200():
 
     with pytest.raises(RuntimeError):
         csv_response(filename="x.csv", header=["id"], rows=rijen())
+
+
+# --- numbers beyond the database's range in the query string -------------------------------------
+
+GROOT = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/signalen/nieuw/?team={GROOT}",
+        f"/signalen/nieuw/?wijkronde={GROOT}",
+        f"/signalen/wijkrondes/nieuw/?team={GROOT}",
+        f"/signalen/plek/?team={GROOT}&lat=50.85&lon=5.69",
+        f"/signalen/?thema={GROOT}&buurt={GROOT}&pagina={GROOT}",
+        "/signalen/?titel=%00&pagina=%00",
+        f"/signalen/{GROOT}/",
+    ],
+)
+def test_out_of_range_numbers_and_nul_bytes_in_the_query_are_no_500(teamlid_client, url):
+    assert teamlid_client.get(url).status_code in (200, 400, 404)
+
+
+def test_plek_with_an_out_of_range_thema_answers_without_nearby_signals(teamlid_client, team):
+    response = teamlid_client.get(
+        "/signalen/plek/", {"team": team.pk, "lat": 50.85, "lon": 5.69, "thema": GROOT}
+    )
+    assert response.status_code == 200
+    assert response.json()["nabij"] == []
