@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
-from core.views import _user_if_loaded, page_not_found
+from core.views import _user_if_loaded, back_url, page_not_found
 
 
 def permissions_policy_header(policy: dict[str, list[str]]) -> str:
@@ -80,3 +81,26 @@ class DebugNotFoundMiddleware:
         if settings.DEBUG and isinstance(exception, Http404) and not _is_superuser(request):
             return page_not_found(request, exception)
         return None
+
+
+class RequestSizeLimitMiddleware:
+    """A request body over `MAX_REQUEST_BYTES` (by its Content-Length) gets 413 and a Dutch page.
+
+    Django limits the form fields held in memory (`DATA_UPLOAD_MAX_MEMORY_SIZE`) and the number of
+    fields and files, but streams uploaded files to disk without a total: without this one request
+    could fill the disk. It answers before any view or middleware reads the body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            lengte = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            lengte = 0  # Django itself reads an unreadable length as an empty body
+        limiet = settings.MAX_REQUEST_BYTES
+        if lengte > limiet:
+            context = {"max_mb": limiet // (1024 * 1024), "terug_url": back_url(request), "status": 413}
+            return HttpResponse(render_to_string("413.html", context, request=request), status=413)
+        return self.get_response(request)

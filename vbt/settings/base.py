@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view reads the body; after the messages so its Dutch 413 page renders like any page.
-    "core.limits.RequestSizeLimitMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Audited actions of a request are marked as coming from a page or the admin, with the IP.
@@ -126,7 +126,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Request size: the form fields in memory, the number of fields and files, and the whole body
-# (core.limits: 413 above it). signalen refuses more than 50 MB of photos in one request with a form
+# (core.middleware: 413 above it). signalen refuses more than 50 MB of photos in one request with a form
 # error (signalen/services/fotos.py); the body limit leaves room for the rest of that form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: a 1,000,000-character GeoJSON fits
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not to memory
