@@ -30,8 +30,8 @@ class BadInputAdminMixin:
     """Every ModelAdmin of VBT builds on this: bad selections and formset counts end in a message.
 
     Django filters `pk__in` with whatever `_selected_action` holds, so `abc` is a ValueError and
-    10**20 an OverflowError (a 500);
-    and a formset builds as many forms as `<prefix>-TOTAL_FORMS` says, up to `absolute_max`.
+    10**20 an OverflowError (a 500); and a formset builds as many forms as `<prefix>-TOTAL_FORMS`
+    says, up to `absolute_max`.
     """
 
     def response_action(self, request, queryset):

@@ -32,7 +32,7 @@ MAX_PIXELS = 25_000_000
 MAX_PIXELS_PER_VERZOEK = 125_000_000
 MAX_BYTES_PER_VERZOEK = 50 * 1024 * 1024
 # Pillow's own decompression-bomb guard, at the same limit: it raises above twice this and warns
-# above it, also where an image is opened without foto_header() first.
+# above it, also where an image is opened without _check_header() first.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # MPO is how Pillow names the multi-picture JPEGs many phones write.
 FORMATEN = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
