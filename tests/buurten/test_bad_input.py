@@ -2,7 +2,6 @@
 shows a Dutch message with the right status and writes nothing."""
 
 import json
-import time
 
 import pytest
 from django.contrib import admin
@@ -154,9 +153,7 @@ def test_admin_inline_with_two_billion_forms_is_refused_quickly(client, world, d
         "inzet-MIN_NUM_FORMS": "0",
         "inzet-MAX_NUM_FORMS": "1000",
     }
-    start = time.monotonic()
     response = client.post(reverse("admin:buurten_team_change", args=[world.team.pk]), data)
-    assert time.monotonic() - start < 3  # was 30 s: 2000 forms built and rendered
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
     assert formset.forms == []  # only the rows that exist (none) are built
