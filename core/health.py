@@ -29,6 +29,10 @@ def health_status() -> dict[str, dict]:
     except Exception as exc:  # any failure means: down, with its reason
         state["database"] = _down("database", exc)
     try:
+        if hasattr(cache, "ping"):
+            # core.cache.ResilientRedisCache keeps answering from memory while Redis is away;
+            # health reports Redis itself.
+            cache.ping()
         cache.set("vbt:health", "1", 5)
         if cache.get("vbt:health") != "1":
             raise LookupError("the cache did not return what was just stored")

@@ -12,7 +12,17 @@ from core.actors import RETENTION, TALLY
 
 # A lost database or broker connection is retried; the tally is idempotent, so a retry (or a
 # redelivery after a worker died mid-run, acks_late) only finishes what was left marked.
-@shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+# Time limits: a full tally of 100,000 signals takes seconds; one that hangs is stopped after
+# 8 minutes (each batch commits on its own, so what was done stays done and the rest stays
+# marked for the next run), always before the broker's 10-minute visibility timeout.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError, OperationalError),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=480,
+    time_limit=540,
+)
 def tally_support(signaal_ids: list[int] | None = None) -> dict:
     """Recount support (of `signaal_ids`, or of every signal that needs it) and apply the threshold.
 

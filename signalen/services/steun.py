@@ -5,6 +5,7 @@ Every change marks the signal for the tally (`steun_herberekenen`) and queues
 """
 
 import datetime as dt
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +21,8 @@ from ..tasks import tally_support
 from ..workflow import OPEN_STATUSES
 from .huishouden import huishouden_hash
 
+logger = logging.getLogger(__name__)
+
 AL_GESTEUND = _("Dit huishouden steunt dit signaal al.")
 EMAIL_ZONDER_TOESTEMMING = _(
     "Een e-mailadres bewaren we alleen met toestemming van de bewoner. Vink de toestemming aan of laat het "
@@ -28,9 +31,23 @@ EMAIL_ZONDER_TOESTEMMING = _(
 
 
 def tally_support_queue(*, signaal_ids: list[int]) -> None:
-    """Queue the tally of these signals once the current transaction commits (the one place that does)."""
+    """Queue the tally of these signals once the current transaction commits (the one place that does).
+
+    Never raises: the signals are marked `steun_herberekenen` in the transaction, so when the
+    broker is down the request still succeeds and beat's next tally run counts them."""
     ids = list(signaal_ids)
-    transaction.on_commit(lambda: tally_support.delay(signaal_ids=ids))
+
+    def enqueue() -> None:
+        try:
+            tally_support.delay(signaal_ids=ids)
+        except Exception:
+            logger.warning(
+                "Steuntelling van %s signalen niet meteen in de wachtrij; de periodieke telling doet ze",
+                len(ids),
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def steun_queue_tally(*, signaal_ids: list[int]) -> None:

@@ -139,8 +139,17 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 # REDIS_URL switches the cache and Celery from in-process to Redis.
 REDIS_URL = env("REDIS_URL", default="")
+# No request waits more than about 2 s on a dead Redis (README, "Redis down"): short socket
+# timeouts, few publish retries, and a cache that answers from process memory while Redis is away.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -151,6 +160,28 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# Publishing (a request queuing a task): at most two attempts of 0.5 s each; the caller catches
+# the failure, the work is already recorded in the database and beat picks it up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+_FEW_RETRIES = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _FEW_RETRIES
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task a worker took but never acknowledged (the worker was killed) goes back to the queue
+    # after 10 minutes, not Redis's default hour; longer than any task's hard time limit below,
+    # so a task that is still running is never handed out twice.
+    "visibility_timeout": 600,
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 2.0,
+    **_FEW_RETRIES,
+}
+# The result backend subscribes to a task's result when it is queued: 20 retries of 1 s by
+# default, the 19 s a request hung on adding support while Redis was down.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _FEW_RETRIES}
+# A task that hangs is stopped: SoftTimeLimitExceeded after 4 minutes, killed after 5 (the tally
+# sets its own, longer limits). Both stay under the visibility timeout.
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker started before Redis (docker compose, a reboot) waits for it instead of exiting.
