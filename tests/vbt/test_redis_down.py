@@ -139,3 +139,22 @@ def test_an_abandoned_task_is_redone_within_minutes_and_a_running_one_is_never_h
     limits.append((tally_support.soft_time_limit, tally_support.time_limit))
     for soft, hard in limits:
         assert 0 < soft < hard < visibility
+
+
+@needs_redis
+def test_with_redis_down_the_login_rate_limit_still_counts_in_the_process(
+    transactional_db, redis_server, client
+):
+    """The decision in the README: the limits fall back to process memory, they are not switched off."""
+    user = f.verify_email(f.UserFactory(email="anna@example.nl"))
+    redis_server.stop()
+    for _attempt in range(30):
+        response = client.post(reverse("account_login"), {"login": user.email, "password": "fout"})
+        assert response.status_code == 200
+        if "Te veel inlogpogingen" in response.content.decode():
+            break
+    else:
+        pytest.fail("30 wrong passwords and no rate limit while Redis is down")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": WACHTWOORD})
+    assert "Te veel inlogpogingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
