@@ -17,6 +17,7 @@ import sys
 import time
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -119,6 +120,10 @@ def test_a_worker_killed_mid_tally_loses_no_crossing_and_mails_none_twice(
             if worker.poll() is None:
                 worker.kill()
                 worker.wait(timeout=10)
+        # The broker still holds the task as taken but never acknowledged: it goes back to the
+        # queue after the visibility timeout (10 minutes, README), not lost.
+        unacked = redis.Redis.from_url(redis_server.url).hvals("unacked")
+        assert any(b"signalen.tasks.tally_support" in message for message in unacked)
         done = _counted()
         assert 0 < done < SIGNALEN, "the kill came after the whole tally"
         # A batch commits its crossings and their mail together: what is marked is in the outbox.
