@@ -28,11 +28,16 @@ class RefusedActionAuditMixin:
     def _outside_scope(self, request, pks) -> list[tuple[object, int | None]]:
         """(pk, team id) of rows with these pks that exist but are not in the person's queryset."""
         clean = []
+        pk_field = self.model._meta.pk
         for pk in pks:
+            if "\x00" in pk:  # a bad selection: BadInputAdminMixin refuses it with its own message
+                continue
             try:
-                clean.append(self.model._meta.pk.to_python(pk))
+                value = pk_field.to_python(pk)
+                pk_field.run_validators(value)  # the database's integer range
             except ValidationError:
                 continue
+            clean.append(value)
         zichtbaar = set(self.get_queryset(request).filter(pk__in=clean).values_list("pk", flat=True))
         verborgen = [pk for pk in clean if pk not in zichtbaar]
         if not verborgen:

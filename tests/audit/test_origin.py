@@ -85,7 +85,7 @@ def test_the_retention_task_records_each_purged_signal_as_a_task(celery_worker):
 
     signaal = f.SignaalFactory(status=Status.AFGEROND)
     Signaal.objects.filter(pk=signaal.pk).update(status_gewijzigd_at=timezone.now() - dt.timedelta(days=2000))
-    assert purge_expired.delay().get(timeout=30) == 1
+    assert purge_expired.delay().get(timeout=30) == {"verwijderd": 1, "mislukt": {}}
     row = rows("signaal.purge").get()
     assert (row.herkomst, row.door_label, row.object_id) == (
         Herkomst.TASK,

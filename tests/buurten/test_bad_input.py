@@ -115,7 +115,8 @@ def test_every_admin_action_with_a_bad_selection_is_a_dutch_message(client, rf, 
         meldingen = [str(m) for m in response.context["messages"]]
         assert meldingen and all("500" not in m for m in meldingen), (url, meldingen)
         gezien += 1
-    assert gezien >= 10
+    # Django's own delete is off for most domain models (they delete through services).
+    assert gezien >= 8
     world.team.refresh_from_db()
     assert Subgebied.objects.filter(pk=world.subgebied.pk).exists()
 

@@ -234,7 +234,7 @@ def test_the_retention_purge_leaves_no_photo_file(django_capture_on_commit_callb
     Signaal.objects.filter(pk=world.open.pk).update(status=Status.AFGEROND, status_gewijzigd_at=long_ago)
     with django_capture_on_commit_callbacks(execute=True):
         removed = signalen_purge_expired(door=RETENTION)
-    assert removed == 1
+    assert removed.verwijderd == 1
     assert not any(default_storage.exists(name) for name in names)
 
 
