@@ -405,9 +405,12 @@ class SteunbetuigingAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
     actions = ["intrekken_action"]
 
     def get_queryset(self, request):
-        return Steunbetuiging.objects.filter(
-            signaal__in=signaal_list_for_user(user=request.user)
-        ).select_related("signaal")
+        # Support holds residents' e-mail addresses: only the coördinatoren of its team see it here,
+        # not someone who is a coördinator elsewhere and only a teamlid in this team.
+        qs = Steunbetuiging.objects.select_related("signaal")
+        if self.sees_all(request):
+            return qs
+        return qs.filter(signaal__team_id__in=self.managed_team_ids(request))
 
     @admin.display(description=_("soort"))
     def soort(self, obj):

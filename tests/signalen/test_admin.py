@@ -270,3 +270,26 @@ def test_themas_through_the_services_switched_off_never_deleted(client, world):
     assert client.post(url, {**data, "actief": "on"}).status_code == 403
     thema.refresh_from_db()
     assert not thema.actief
+
+
+# --- residents' e-mail addresses -------------------------------------------------------------
+
+
+def test_support_of_a_team_where_the_coordinator_is_only_a_teamlid_stays_out_of_the_admin(client, world):
+    """A coördinator of team A who is a teamlid in team B never sees B's supporters' e-mail addresses."""
+    from buurten.models import Rol
+
+    f.LidmaatschapFactory(
+        team=world.other_team, user=world.coordinator, partner=world.coordinator_seat.partner, rol=Rol.TEAMLID
+    )
+    eigen = f.SteunbetuigingFactory(signaal=world.open, email="bewoner-a@example.nl", email_toestemming=True)
+    ander = f.SteunbetuigingFactory(signaal=world.oost, email="bewoner-b@example.nl", email_toestemming=True)
+    client.force_login(world.coordinator)
+
+    lijst = client.get(reverse(STEUN)).content.decode()
+    assert "Zwerfvuil op het plein" in lijst
+    assert "Fietswrakken bij het station" not in lijst
+    eigen_pagina = client.get(reverse("admin:signalen_steunbetuiging_change", args=[eigen.pk]))
+    assert "bewoner-a@example.nl" in eigen_pagina.content.decode()
+    ander_pagina = client.get(reverse("admin:signalen_steunbetuiging_change", args=[ander.pk]), follow=True)
+    assert "bewoner-b@example.nl" not in ander_pagina.content.decode()
