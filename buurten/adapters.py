@@ -6,8 +6,11 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 from django.shortcuts import render
+
+from core import encryption
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,3 +41,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not logins:
             return True
         return time.time() - logins[-1]["at"] >= account_settings.REAUTHENTICATION_TIMEOUT
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted (core.encryption)."""
+
+    def encrypt(self, text: str) -> str:
+        return encryption.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return encryption.decrypt(encrypted_text)

@@ -216,6 +216,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VBT] "
 # A login counts as a recent authentication for this long (buurten.adapters): a new coordinator sets
 # up TOTP right after logging in without typing the password twice; later the password is asked again.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Login throttling (README "Inloggen"). Wrong passwords count per account (allauth's "key" is the
+# address typed): 5 within 5 minutes refuse that account until the oldest of them is 5 minutes old,
+# and nothing else. Wrong TOTP codes count the same way per account under their own key, so they
+# never spend the password budget. No budget counts wrong attempts per IP address: behind the
+# proxy or one office's NAT, people share an address, and one attacked account would lock out
+# everybody. The per-IP limit on the login page is only a flood guard, far above normal use.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/key",
+    "login": "100/m/ip",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VBT"
 # How many proxies of our own stand in front of VBT, each appending to X-Forwarded-For: 1 behind
@@ -223,6 +233,12 @@ MFA_TOTP_ISSUER = "VBT"
 # throttle (allauth) and the IP in the audit log (audit.context.client_ip) both count from it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+MFA_ADAPTER = "buurten.adapters.MFAAdapter"
+# TOTP secrets and recovery-code seeds are stored encrypted (Fernet) with this key. Without it, a key
+# is derived from SECRET_KEY: changing SECRET_KEY then makes every authenticator unreadable
+# (README "Tweestapsverificatie"). Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (50.851, 5.690),
