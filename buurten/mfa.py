@@ -59,11 +59,12 @@ def _return_path(request: HttpRequest) -> str:
     return ""
 
 
-def redirect_to_mfa_setup(request: HttpRequest) -> HttpResponseRedirect:
+def redirect_to_mfa_setup(request: HttpRequest, message: str | None = None) -> HttpResponseRedirect:
     """To the TOTP setup page, which sends the person back (`next`) once it is done."""
     messages.warning(
         request,
-        _(
+        message
+        or _(
             "Als coördinator of beheerder heb je tweestapsverificatie nodig. Stel eerst een "
             "authenticator-app in; daarna kun je verder."
         ),

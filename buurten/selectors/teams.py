@@ -29,6 +29,24 @@ def sees_all(*, user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def second_factor_pending(*, user: Any) -> bool:
+    """Does the person's role need TOTP (coordinator, staff, superuser) while it is not set up yet?
+
+    Until it is, the pages treat a coordinator as a teamlid (`rol_in_team`, `coordinates_any_team`,
+    the status choices on a signal page) and show no confidential signal or export
+    (`signalen.selectors.signaal_list_for_user`). Remembered on the user object: a request asks once.
+    """
+    if not (user and user.is_authenticated):
+        return False
+    cached = getattr(user, "_vbt_second_factor_pending", None)
+    if cached is None:
+        from buurten.mfa import mfa_missing
+
+        cached = mfa_missing(user)
+        user._vbt_second_factor_pending = cached
+    return cached
+
+
 def team_ids_for_user(*, user: Any) -> QuerySet:
     """Ids of the teams the user may see, as a lazy queryset usable in `team_id__in=`."""
     if sees_all(user=user):
@@ -76,7 +94,11 @@ def is_member(*, user: Any, team: Team) -> bool:
 
 
 def is_coordinator(*, user: Any, team: Team) -> bool:
-    """May the person manage this team (coordinator seat in it, or superuser)?"""
+    """May the person manage this team (coordinator seat in it, or superuser)?
+
+    The services' rule. Pages ask `rol_in_team` / `coordinates_any_team`, which treat a coordinator
+    without TOTP as a teamlid; the coordinator pages send them to the TOTP setup (`buurten.mfa`).
+    """
     if sees_all(user=user):
         return True
     if not (user and user.is_authenticated and user.is_active):
@@ -85,10 +107,14 @@ def is_coordinator(*, user: Any, team: Team) -> bool:
 
 
 def coordinates_any_team(*, user: Any) -> bool:
-    """Is the person a coordinator somewhere (what an admin login needs), or superuser?"""
+    """Is the person a coordinator somewhere (what an admin login needs), or superuser?
+
+    A coordinator without TOTP is not one yet: the pages treat them as a teamlid (the admin and
+    the coordinator pages send them to the TOTP setup first, `buurten.mfa`).
+    """
     if sees_all(user=user):
         return True
-    if not (user and user.is_authenticated and user.is_active):
+    if not (user and user.is_authenticated and user.is_active) or second_factor_pending(user=user):
         return False
     return Lidmaatschap.objects.filter(user_id=user.pk, rol=Rol.COORDINATOR).exists()
 
@@ -165,7 +191,7 @@ def rol_in_team(*, user: Any, team: Team) -> str | None:
     if not (user and user.is_authenticated):
         return None
     rollen = {lid.rol for lid in team.lidmaatschappen.all() if lid.user_id == user.pk}
-    if Rol.COORDINATOR in rollen or sees_all(user=user):
+    if sees_all(user=user) or (Rol.COORDINATOR in rollen and not second_factor_pending(user=user)):
         return Rol.COORDINATOR
     return Rol.TEAMLID if rollen else None
 

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Lidmaatschap, Subgebied, Team
-from buurten.selectors import coordinator_team_ids_for_user, team_ids_for_user
+from buurten.selectors import coordinator_team_ids_for_user, second_factor_pending, team_ids_for_user
 from core.geojson import feature_collection, point
 
 from ..models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
-from ..workflow import next_statuses_for
+from ..workflow import Actor, next_statuses_for
 from .signalen import actors_for_user, not_found_audit, signaal_list_for_user
 
 
@@ -164,9 +164,15 @@ def signaal_page(*, user: Any, pk: int) -> dict[str, Any]:
     }
 
 
-def status_keuzes_for_user(*, user: Any, signaal: Signaal) -> list[str]:
-    """Statuses this person may move the signal to from its page (triage has its own form, in the admin)."""
+def status_keuzes_for_user(*, user: Any, signaal: Signaal, shown: bool = True) -> list[str]:
+    """Statuses this person may move the signal to from its page (triage has its own form, in the admin).
+
+    The page shows a coordinator without TOTP a teamlid's choices until it is set up; the form post
+    (`shown=False`) accepts the coordinator's, so that choosing one sends them to the TOTP setup.
+    """
     actors = actors_for_user(user=user, team=signaal.team_id)
+    if shown and second_factor_pending(user=user):
+        actors = actors & {Actor.TEAMLID}
     return [naar for naar in next_statuses_for(signaal.status, actors) if naar != Status.GETRIEERD]
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_refused
 from buurten.models import Lidmaatschap, Rol, Team
-from buurten.selectors import is_coordinator, is_member, sees_all, team_ids_for_user
+from buurten.selectors import is_coordinator, is_member, second_factor_pending, sees_all, team_ids_for_user
 
 from ..models import Signaal, StatusWijziging, Steunbetuiging
 from ..workflow import OPEN_STATUSES, Actor
@@ -51,11 +51,30 @@ def actors_for_user(*, user, team: Team | int) -> set[Actor]:
 
 
 def signaal_list_for_user(*, user) -> QuerySet[Signaal]:
-    """Signals `user` may see: those of their own teams; all for a superuser; none otherwise."""
+    """Signals `user` may see: those of their own teams; all for a superuser; none otherwise.
+
+    Someone whose role needs TOTP (coordinator, superuser) and who has not set it up yet sees no
+    confidential signal: the password alone opens only what a teamlid may pass on.
+    """
     qs = Signaal.objects.select_related("team", "thema", "buurt", "subgebied", "doorgezet_naar")
+    if second_factor_pending(user=user):
+        qs = qs.filter(vertrouwelijk=False)
     if sees_all(user=user):
         return qs
     return qs.filter(team_id__in=team_ids_for_user(user=user))
+
+
+def signaal_waits_for_second_factor(*, user, pk: Any) -> bool:
+    """Is this a confidential signal of the person's teams that they will see once TOTP is set up?"""
+    if not second_factor_pending(user=user):
+        return False
+    qs = Signaal.objects.filter(vertrouwelijk=True)
+    if not sees_all(user=user):
+        qs = qs.filter(team_id__in=team_ids_for_user(user=user))
+    try:
+        return qs.filter(pk=pk).exists()
+    except (ValueError, TypeError):
+        return False
 
 
 def signaal_get_for_user(*, user, pk: int) -> Signaal:

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from buurten.mfa import redirect_to_mfa_setup
 from buurten.selectors import (
     coordinates_any_team,
+    second_factor_pending,
 )
 from buurten.widgets import kaart_config
 from core.csv import csv_response
@@ -140,7 +142,17 @@ def signaal_csv(request: HttpRequest) -> HttpResponse:
     Only what the team needs to work with: no household hashes, no e-mail addresses and no
     names of the people who logged a signal (AVG data minimisation). Above MAX_CSV_RIJEN rows
     the list page says to narrow the filter.
+    A coordinator or superuser without TOTP gets no export: they are sent to set it up first.
     """
+    if second_factor_pending(user=request.user):
+        return redirect_to_mfa_setup(
+            request,
+            _(
+                "De export van signalen kan pas als je tweestapsverificatie hebt ingesteld, omdat je "
+                "coördinator of beheerder bent. Stel eerst een authenticator-app in; daarna kun je "
+                "exporteren."
+            ),
+        )
     form = _filter_form(request)
     filters = form.filters()
     signalen = pages.signaal_list_filtered(user=request.user, filters=filters)

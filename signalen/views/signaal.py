@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from ..forms import (
     SteunAnoniemForm,
     SteunHuishoudenForm,
 )
-from ..selectors import pages, signaal_get_for_user
+from ..selectors import pages, signaal_get_for_user, signaal_waits_for_second_factor
 from ..services.fotos import foto_add, foto_content_type
 from ..services.inzage import signaal_vertrouwelijk_gelezen
 from ..services.status import signaal_status_change
@@ -53,7 +53,19 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
 @login_required
 @require_GET
 def signaal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, pk)
+    try:
+        return _detail(request, pk)
+    except Http404:
+        if signaal_waits_for_second_factor(user=request.user, pk=pk):
+            return redirect_to_mfa_setup(
+                request,
+                _(
+                    "Dit signaal is vertrouwelijk. Als coördinator of beheerder zie je vertrouwelijke "
+                    "signalen pas als je tweestapsverificatie hebt ingesteld. Stel eerst een "
+                    "authenticator-app in; daarna gaat de pagina open."
+                ),
+            )
+        raise
 
 
 @login_required
@@ -110,7 +122,7 @@ def steun_intrekken(request: HttpRequest, pk: int, steun_pk: int) -> HttpRespons
 @require_POST
 def status_wijzigen(request: HttpRequest, pk: int) -> HttpResponse:
     signaal = signaal_get_for_user(user=request.user, pk=pk)
-    keuzes = pages.status_keuzes_for_user(user=request.user, signaal=signaal)
+    keuzes = pages.status_keuzes_for_user(user=request.user, signaal=signaal, shown=False)
     form = StatusForm(request.POST, keuzes=keuzes)
     if form.is_valid():
         rule = rule_for(signaal.status, form.cleaned_data["naar"])

@@ -136,3 +136,8 @@ def test_the_dockerfile_installs_the_hashed_lock_collects_static_and_drops_root(
     assert "DJANGO_SETTINGS_MODULE=vbt.settings.production" in dockerfile
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".venv", "var", ".git", ".env"} <= set(ignored)
+
+
+def test_compose_requires_the_key_that_encrypts_the_totp_secrets(compose):
+    env = compose["services"]["web"]["environment"]
+    assert env["MFA_ENCRYPTION_KEY"].startswith("${MFA_ENCRYPTION_KEY:?")
