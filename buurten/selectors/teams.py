@@ -34,17 +34,14 @@ def second_factor_pending(*, user: Any) -> bool:
 
     Until it is, the pages treat a coordinator as a teamlid (`rol_in_team`, `coordinates_any_team`,
     the status choices on a signal page) and show no confidential signal or export
-    (`signalen.selectors.signaal_list_for_user`). Remembered on the user object: a request asks once.
+    (`signalen.selectors.signaal_list_for_user`). One query for a teamlid, two for a coordinator;
+    not remembered on the user object, so that setting TOTP up counts at once.
     """
     if not (user and user.is_authenticated):
         return False
-    cached = getattr(user, "_vbt_second_factor_pending", None)
-    if cached is None:
-        from buurten.mfa import mfa_missing
+    from buurten.mfa import mfa_missing
 
-        cached = mfa_missing(user)
-        user._vbt_second_factor_pending = cached
-    return cached
+    return mfa_missing(user)
 
 
 def team_ids_for_user(*, user: Any) -> QuerySet:
