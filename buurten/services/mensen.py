@@ -144,7 +144,11 @@ def user_deactivate(*, user: User, door) -> User:
 
 @transaction.atomic
 def user_activate(*, user: User, door) -> User:
-    """Switch an account back on; `is_staff` follows the person's roles again."""
+    """Switch an account back on; `is_staff` follows the person's roles again.
+
+    No session from before comes back to life: any left over (an account switched off around
+    `user_deactivate`, by a raw update or the shell) is deleted, so the person logs in anew.
+    """
     _require_superuser(door)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
@@ -152,6 +156,7 @@ def user_activate(*, user: User, door) -> User:
     locked.is_active = True
     locked.save(update_fields=["is_active"])
     user_sync_staff(user=locked)
-    audit_record(door=door, actie="user.activate", object=locked)
+    sessies = user_sessions_delete(user=locked)
+    audit_record(door=door, actie="user.activate", object=locked, details={"sessies": sessies})
     user.is_active = True
     return locked

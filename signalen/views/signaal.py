@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,19 +53,17 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
 @login_required
 @require_GET
 def signaal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        return _detail(request, pk)
-    except Http404:
-        if signaal_waits_for_second_factor(user=request.user, pk=pk):
-            return redirect_to_mfa_setup(
-                request,
-                _(
-                    "Dit signaal is vertrouwelijk. Als coördinator of beheerder zie je vertrouwelijke "
-                    "signalen pas als je tweestapsverificatie hebt ingesteld. Stel eerst een "
-                    "authenticator-app in; daarna gaat de pagina open."
-                ),
-            )
-        raise
+    if signaal_waits_for_second_factor(user=request.user, pk=pk):
+        # Asked before the page's own read, which would log a refused access of one's own team.
+        return redirect_to_mfa_setup(
+            request,
+            _(
+                "Dit signaal is vertrouwelijk. Als coördinator of beheerder zie je vertrouwelijke "
+                "signalen pas als je tweestapsverificatie hebt ingesteld. Stel eerst een "
+                "authenticator-app in; daarna gaat de pagina open."
+            ),
+        )
+    return _detail(request, pk)
 
 
 @login_required
