@@ -7,8 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 from core import encryption
 from tests.factories import UserFactory
 
-BEFORE = [("buurten", "0001_initial"), ("mfa", "0003_authenticator_type_uniq")]
-AFTER = [("buurten", "0002_encrypt_mfa_secrets")]
+BEFORE = [("buurten", "0003_team_bereiken"), ("mfa", "0003_authenticator_type_uniq")]
+AFTER = [("buurten", "0004_encrypt_mfa_secrets")]
 
 
 def migrate(targets):

@@ -44,7 +44,7 @@ def decrypt_secrets(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("buurten", "0001_initial"),
+        ("buurten", "0003_team_bereiken"),
         ("mfa", "0003_authenticator_type_uniq"),
     ]
 
