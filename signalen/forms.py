@@ -23,7 +23,7 @@ from buurten.models import (
     Team,
 )
 from buurten.widgets import GeoJSONField
-from core.forms import DateInput
+from core.forms import DateInput, ModelMultipleChoiceField
 
 from .models import AANTAL_ANONIEM, Kanaal, Status, Thema
 from .selectors.pages import SignaalFilter, thema_list_for_team
@@ -167,19 +167,19 @@ class WijkrondeForm(forms.Form):
     """Start a street walk: when, where, who walked and which partners came along."""
 
     datum = forms.DateField(label=_("Datum"), widget=DateInput)
-    buurten = forms.ModelMultipleChoiceField(
+    buurten = ModelMultipleChoiceField(
         label=_("Buurten"),
         queryset=Buurt.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Kies minstens één buurt van het team.")},
     )
-    lopers = forms.ModelMultipleChoiceField(
+    lopers = ModelMultipleChoiceField(
         label=_("Wie liepen er mee (teamleden)"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    meegelopen_partners = forms.ModelMultipleChoiceField(
+    meegelopen_partners = ModelMultipleChoiceField(
         label=_("Meegelopen partners"),
         queryset=Partner.objects.none(),
         required=False,

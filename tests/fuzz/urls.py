@@ -56,7 +56,10 @@ def form_classes() -> list[type[forms.BaseForm]]:
 
 
 def field_names() -> list[str]:
-    names = {name for form in form_classes() for name in form.base_fields}
+    names = set()
+    for form in form_classes():
+        # A form with a prefix (the two support forms on one page) reads "prefix-name".
+        names |= {f"{form.prefix}-{name}" if form.prefix else name for name in form.base_fields}
     return sorted(names | set(EXTRA_FIELDS))
 
 

@@ -210,6 +210,10 @@ def test_start_a_walk_and_log_from_it(client, teamlid, team, coordinator):
         ({"buurten": []}, "Kies minstens één buurt van het team."),
         ({"datum": "2999-01-01"}, "Een wijkronde kan niet in de toekomst liggen."),
         ({"datum": ""}, "Dit veld is verplicht."),
+        # Ids beyond the database's integer range (found by tests/fuzz: OverflowError on SQLite).
+        ({"buurten": ["9223372036854775808"]}, "‘9223372036854775808’ is geen geldige waarde."),
+        ({"lopers": [str(-(2**63) - 1)]}, "‘-9223372036854775809’ is geen geldige waarde."),
+        ({"meegelopen_partners": [str(10**30)]}, f"‘{10**30}’ is geen geldige waarde."),
     ],
 )
 def test_bad_walk_input_writes_nothing(teamlid_client, team, change, message):
