@@ -9,13 +9,9 @@ tests/fuzz/conftest.py (VBT_FUZZ_PROFILE).
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from hypothesis import given
 
-from tests import factories as f
-from tests.buurten.teams_world import build_world
-
-from .conftest import FUZZ
+from .conftest import FUZZ, assert_no_server_error, fuzz_client
 from .strategies import form_data, one_example
 from .urls import field_names, path_for, site_patterns
 
@@ -24,28 +20,6 @@ pytestmark = pytest.mark.django_db
 VISITORS = ["anonymous", "teamlid", "coordinator"]
 FIELDS = field_names()
 PATTERNS = site_patterns(admin=False)
-
-
-@pytest.fixture(scope="module")
-def world_once(module_transaction):
-    world = build_world()
-    world.signaal = f.SignaalFactory(team=world.team, buurt=world.buurt)
-    world.other_signaal = f.SignaalFactory(team=world.other_team, buurt=world.other_buurt)
-    world.steun = f.SteunbetuigingFactory(signaal=world.signaal)
-    world.wijkronde = f.WijkrondeFactory(team=world.team)
-    world.foto_uuid = "00000000-0000-4000-8000-000000000000"
-    return world
-
-
-def assert_no_server_error(response, method: str, path: str, data) -> None:
-    assert response.status_code < 500, f"{method} {path!r} with {data!r} answered {response.status_code}"
-
-
-def fuzz_client(world, visitor: str) -> Client:
-    client = Client(raise_request_exception=False)
-    if visitor != "anonymous":
-        client.force_login(world.user(visitor))
-    return client
 
 
 def test_every_site_pattern_is_fuzzed():

@@ -140,3 +140,16 @@ def path_for(draw, pattern: Pattern, world):
     except Resolver404:
         assume(False)
     return "/" + path
+
+
+def admin_field_names() -> list[str]:
+    """Field names of every model in the admin, as form fields and as changelist lookups."""
+    from django.contrib import admin
+
+    names = {"action", "index", "select_across", "post", "apply", "q", "o", "p", "e", "all", "_save"}
+    for model, model_admin in admin.site._registry.items():
+        names |= set(getattr(model_admin, "actions", None) or [])
+        for field in model._meta.get_fields():
+            names.add(field.name)
+            names |= {f"{field.name}__exact", f"{field.name}__id__exact", f"{field.name}__in"}
+    return sorted(names)
