@@ -43,8 +43,8 @@ odd_number = st.one_of(
     st.sampled_from(["1e309", "-0", "0,5", "1.5", "NaN", "Infinity", "0x10", "١٢"]),
 )
 
-# Nested JSON and GeoJSON-looking strings. Depth stays at 6: deeper arrays are the RecursionError
-# that branch `badinput` fixes (GeoJSON depth, size and vertex limits).
+# Nested JSON and GeoJSON-looking strings, and arrays nested far beyond any real shape (the
+# GeoJSON fields refuse those before parsing: core.geojson's depth, size and point limits).
 _json_leaf = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)
 )
@@ -67,7 +67,18 @@ _geojson = st.fixed_dictionaries(
         ),
     }
 )
-json_text = st.one_of(_json.map(json.dumps), _geojson.map(json.dumps), st.sampled_from(["{", "[[[", "null"]))
+_deep = st.builds(
+    lambda depth, inner: '{"type": "Polygon", "coordinates": ' + "[" * depth + inner + "]" * depth + "}",
+    st.integers(min_value=5, max_value=100_000),
+    st.sampled_from(["", "5.69, 50.85", "[5.69, 50.85]"]),
+)
+json_text = st.one_of(
+    _json.map(json.dumps),
+    _geojson.map(json.dumps),
+    _deep,
+    st.integers(min_value=1, max_value=100_000).map(lambda n: "[" * n),
+    st.sampled_from(["{", "[[[", "null"]),
+)
 
 value = st.one_of(hostile_text, huge_number, odd_number, json_text, st.just(""))
 # A field sent once, or several times (a list), or not at all.

@@ -12,26 +12,35 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from .conftest import FUZZ_ADMIN, assert_no_server_error, fuzz_client
-from .strategies import form_data, one_example
-from .urls import admin_field_names, path_for, site_patterns
+from .strategies import form_data, hostile_text, huge_number, one_example
+from .urls import admin_field_names, formset_field_names, path_for, site_patterns
 
 pytestmark = pytest.mark.django_db
 
 PATTERNS = site_patterns(admin=True)
 FIELDS = admin_field_names()
+FORMSET_FIELDS = formset_field_names()
 
 
 def admin_body(world):
-    # The selection of an admin action is digits only: a non-numeric selection is the 500 that
-    # branch `badinput` fixes (admin action selections).
+    """Generated fields, an action's selection (real ids, huge ones or garbage) and formset counts."""
     selection = st.lists(
         st.one_of(
-            st.sampled_from([world.team.pk, world.signaal.pk, world.steun.pk, world.teamlid.pk]),
-            st.integers(min_value=0, max_value=2**62),
+            st.sampled_from([world.team.pk, world.signaal.pk, world.steun.pk, world.teamlid.pk]).map(str),
+            huge_number,
+            hostile_text,
         ),
         max_size=3,
-    ).map(lambda ids: [str(i) for i in ids])
-    return st.builds(lambda data, ids: {**data, "_selected_action": ids}, form_data(FIELDS), selection)
+    )
+    counts = st.dictionaries(
+        st.sampled_from(FORMSET_FIELDS), st.one_of(huge_number, hostile_text), max_size=3
+    )
+    return st.builds(
+        lambda data, ids, formsets: {**data, **formsets, "_selected_action": ids},
+        form_data(FIELDS),
+        selection,
+        counts,
+    )
 
 
 @pytest.mark.parametrize("visitor", ["anonymous", "teamlid"])
