@@ -11,6 +11,7 @@ from notificaties import registry
 
 UITNODIGING_MAIL = "buurten.uitnodiging"
 TOEGEVOEGD_MAIL = "buurten.toegevoegd"
+UITGESCHAKELD_MAIL = "buurten.account_inactief"
 
 
 def _link(base_url: str, path: str) -> str:
@@ -62,7 +63,23 @@ def toegevoegd_mail_context(context: dict) -> dict:
     }
 
 
+def uitgeschakeld_mail_context(context: dict) -> dict:
+    """The notice that an account unused for a year was switched off; dropped if it is on again."""
+    from buurten.models import User
+
+    user = User.objects.filter(pk=context["user_id"]).first()
+    if user is None or user.is_active:
+        raise registry.BerichtVervallen("het account bestaat niet meer of is weer ingeschakeld")
+    return {"user": user, "maanden": context.get("maanden", 12)}
+
+
 def register_emails() -> None:
+    registry.register(
+        naam=UITGESCHAKELD_MAIL,
+        subject_template="buurten/account_inactief_mail_onderwerp.txt",
+        body_template="buurten/account_inactief_mail.txt",
+        build=uitgeschakeld_mail_context,
+    )
     registry.register(
         naam=UITNODIGING_MAIL,
         subject_template="buurten/uitnodiging_mail_onderwerp.txt",

@@ -140,6 +140,10 @@ ANONIEM_GEWICHT = Bereik(Decimal(0), Decimal(1))
 STEUN_VENSTER_MAANDEN = Bereik(1, 60)
 # At least a month, at most ten years: longer keeps personal data without a purpose (AVG).
 BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
+# Idle open signals and GPS routes (AVG): at least a month, at most ten years.
+INACTIEF_TERMIJN_MAANDEN = Bereik(1, 120)
+ROUTE_BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
+RETENTIE_MAX_MAANDEN = 120
 
 
 class Team(models.Model):
@@ -187,6 +191,21 @@ class Team(models.Model):
         validators=BEWAARTERMIJN_MAANDEN.validators(),
         help_text=_("Hoe lang afgeronde en afgewezen signalen met hun gegevens bewaard blijven (AVG)."),
     )
+    # Retention of open work (AVG), run daily by signalen.tasks.retentie_daily.
+    inactief_termijn_maanden = models.PositiveIntegerField(
+        _("open signaal sluiten na (maanden zonder activiteit)"),
+        default=12,
+        validators=INACTIEF_TERMIJN_MAANDEN.validators(),
+        help_text=_(
+            "Een open signaal zonder steun of statuswijziging in deze tijd wordt afgewezen en later gewist."
+        ),
+    )
+    route_bewaartermijn_maanden = models.PositiveIntegerField(
+        _("bewaartermijn GPS-routes (maanden)"),
+        default=3,
+        validators=ROUTE_BEWAARTERMIJN_MAANDEN.validators(),
+        help_text=_("Hoe lang de gelopen route van een wijkronde bewaard blijft."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -198,6 +217,12 @@ class Team(models.Model):
             ANONIEM_GEWICHT.constraint("anoniem_gewicht", name="team_anoniem_gewicht_bereik"),
             STEUN_VENSTER_MAANDEN.constraint("steun_venster_maanden", name="team_steun_venster_bereik"),
             BEWAARTERMIJN_MAANDEN.constraint("bewaartermijn_maanden", name="team_bewaartermijn_bereik"),
+            INACTIEF_TERMIJN_MAANDEN.constraint(
+                "inactief_termijn_maanden", name="team_inactief_termijn_bereik"
+            ),
+            ROUTE_BEWAARTERMIJN_MAANDEN.constraint(
+                "route_bewaartermijn_maanden", name="team_route_bewaartermijn_bereik"
+            ),
         ]
 
     def __str__(self) -> str:

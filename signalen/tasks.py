@@ -48,3 +48,12 @@ def purge_expired() -> dict:
 
     result = signalen_purge_expired(door=RETENTION)
     return {"verwijderd": result.verwijderd, "mislukt": result.mislukt}
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+def retentie_daily() -> dict:
+    """The daily retention run (AVG): idle open signals closed, routes, withdrawn supports'
+    addresses, the purge, invitations, unused accounts and sessions (`services.retentie`)."""
+    from .services.retentie import retentie_run
+
+    return retentie_run(door=RETENTION)

@@ -3,7 +3,8 @@
 Only `signalen.services.status` changes a status (it locks the row, checks this table and
 writes a `StatusWijziging`). Who may make a move:
 
-- ``SYSTEEM``: only the support tally (`signalen_tally`), with a ``SystemActor``. Draagvlak is
+- ``SYSTEEM``: the support tally (`signalen_tally`), and the retention job closing an idle open
+  signal (`signalen.services.retentie`), each with a ``SystemActor``. Draagvlak is
   counted, never declared: no person can move a signal to or from *draagvlak bereikt*.
 - ``COORDINATOR``: a coördinator of the signal's team (or a superuser).
 - ``TEAMLID``: any member of the signal's team (coördinatoren included).
@@ -94,7 +95,11 @@ ALLOWED_TRANSITIONS: dict[tuple[str, str], Rule] = {
 # Rejecting is possible from every open status, always with a reason residents can be told.
 for _van in OPEN_STATUSES:
     ALLOWED_TRANSITIONS[(_van, S.AFGEWEZEN)] = _rule(
-        A.COORDINATOR, reden_verplicht=True, why="Not something the team takes up; the reason is recorded."
+        A.COORDINATOR,
+        A.SYSTEEM,
+        reden_verplicht=True,
+        why="Not something the team takes up, or (the retention job) no activity for the team's term; "
+        "the reason is recorded.",
     )
 
 REDEN_VERPLICHT = _("Geef een reden op.")

@@ -21,7 +21,7 @@ from buurten.models import Lidmaatschap, Rol, Team, User
 from buurten.selectors.teams import sees_all
 from buurten.services.teams import user_sync_staff
 from buurten.services.uitnodigingen import account_for_email
-from core.actors import require_actor
+from core.actors import RETENTION, require_actor
 from core.email import email_normalise
 
 LAATSTE_COORDINATOR = gettext_lazy("De laatste coördinator van een team kan niet worden uitgeschakeld.")
@@ -115,8 +115,12 @@ def user_set_password(*, user: User, door, password: str | None) -> User:
 
 @transaction.atomic
 def user_deactivate(*, user: User, door) -> User:
-    """Switch an account off and end its sessions; never one's own, never a team's last coördinator."""
-    _require_superuser(door)
+    """Switch an account off and end its sessions; never one's own, never a team's last coördinator.
+
+    A superuser does this, or the retention job (`core.actors.RETENTION`) for an account unused
+    for a year (`buurten.services.bewaren.accounts_inactief_uitschakelen`)."""
+    if door is not RETENTION:
+        _require_superuser(door)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.pk == door.pk:
         raise ValidationError(_("Je kunt je eigen account niet uitschakelen."))

@@ -68,10 +68,11 @@ def test_the_purge_takes_one_query_per_distinct_term_not_per_team(django_assert_
         assert signalen_purge_expired(door=RETENTION, now=NOW).verwijderd == 5
 
 
-def test_the_purge_runs_daily_from_beat(settings):
-    schedule = settings.CELERY_BEAT_SCHEDULE["purge-expired-signals"]
-    assert schedule["task"] == "signalen.tasks.purge_expired"
+def test_the_purge_runs_daily_from_beat_in_the_one_retention_task(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["retentie-daily"]
+    assert schedule["task"] == "signalen.tasks.retentie_daily"
     assert schedule["schedule"] == 24 * 3600
+    assert not any("purge" in naam for naam in settings.CELERY_BEAT_SCHEDULE)
 
 
 def test_the_task_removes_expired_signals_through_the_worker(celery_worker):

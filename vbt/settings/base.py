@@ -189,7 +189,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "tally-support": {"task": "signalen.tasks.tally_support", "schedule": 300.0},
-    "purge-expired-signals": {"task": "signalen.tasks.purge_expired", "schedule": 24 * 3600.0},
+    # One daily retention run (AVG); it includes the purge of closed signals past their term.
+    "retentie-daily": {"task": "signalen.tasks.retentie_daily", "schedule": 24 * 3600.0},
     "resend-due-mail": {"task": "notificaties.tasks.berichten_resend_due", "schedule": 60.0},
 }
 
