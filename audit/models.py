@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import Persoonsgegeven
+
 from .context import Herkomst
 
 
@@ -27,7 +29,26 @@ class AuditQuerySet(models.QuerySet):
         raise AppendOnly("Het auditlog kan niet worden verwijderd.")
 
 
+_AUDIT_BEWAREN = _(
+    "Het auditlog wordt nooit gewijzigd en niet gewist bij een AVG-verzoek (wettelijke logplicht)."
+)
+
+
 class AuditRegel(models.Model):
+    personal_data = {
+        "door": Persoonsgegeven(
+            doel=_("Verantwoording: wie deed wat en wanneer (BIO)."), bewaren=_AUDIT_BEWAREN
+        ),
+        "door_label": Persoonsgegeven(
+            doel=_("Verantwoording: het e-mailadres van wie het deed, ook als het account later verandert."),
+            bewaren=_AUDIT_BEWAREN,
+        ),
+        "door_partner": Persoonsgegeven(
+            doel=_("Namens welke partner iemand handelde."), bewaren=_AUDIT_BEWAREN
+        ),
+        "ip": Persoonsgegeven(doel=_("Verantwoording: vanaf welk IP-adres."), bewaren=_AUDIT_BEWAREN),
+    }
+
     created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     # The person, or null for the system (then `door_label` names the job).
     door = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bereik import Bereik
 from core.email import email_normalise
+from core.privacy import Persoonsgegeven
 
 
 class UserManager(BaseUserManager):
@@ -32,8 +33,23 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+_ACCOUNT_BEWAREN = _(
+    "Zolang het account bestaat; na een jaar zonder inloggen uitgeschakeld; "
+    "op verzoek geanonimiseerd (avg_erase)."
+)
+
+
 class User(AbstractUser):
     """A person who logs in with an e-mail address."""
+
+    personal_data = {
+        "email": Persoonsgegeven(
+            doel=_("Inloggen en berichten van het team ontvangen."), bewaren=_ACCOUNT_BEWAREN
+        ),
+        "first_name": Persoonsgegeven(doel=_("Laten zien wie iets deed."), bewaren=_ACCOUNT_BEWAREN),
+        "last_name": Persoonsgegeven(doel=_("Laten zien wie iets deed."), bewaren=_ACCOUNT_BEWAREN),
+        "last_login": Persoonsgegeven(doel=_("Ongebruikte accounts herkennen."), bewaren=_ACCOUNT_BEWAREN),
+    }
 
     username = None
     email = models.EmailField(_("e-mailadres"), unique=True)
@@ -53,6 +69,8 @@ class User(AbstractUser):
 
 class Gebied(models.Model):
     """A CBS area: code, name, GeoJSON geometry and its bounding box."""
+
+    geen_persoonsgegevens = ("naam", "min_lon", "min_lat", "max_lon", "max_lat")
 
     code = models.CharField(_("CBS-code"), max_length=10, unique=True)
     naam = models.CharField(_("naam"), max_length=200)
@@ -111,6 +129,14 @@ class PartnerType(models.TextChoices):
 class Partner(models.Model):
     """A partner organisation of a gemeente: gemeente, politie, woningcorporatie, welzijn."""
 
+    geen_persoonsgegevens = ("naam",)
+    personal_data = {
+        "contact_email": Persoonsgegeven(
+            doel=_("Doorgezette signalen naar de partner sturen (kan een persoonlijk adres zijn)."),
+            bewaren=_("Zolang de partner bestaat; op verzoek gewist (avg_erase)."),
+        ),
+    }
+
     gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="partners")
     naam = models.CharField(_("naam"), max_length=200)
     type = models.CharField(_("soort"), max_length=20, choices=PartnerType.choices)
@@ -148,6 +174,8 @@ RETENTIE_MAX_MAANDEN = 120
 
 class Team(models.Model):
     """A Veilige Buurten Team in one or more buurten of one gemeente."""
+
+    geen_persoonsgegevens = ("naam", "route_bewaartermijn_maanden")
 
     naam = models.CharField(_("naam"), max_length=200)
     slug = models.SlugField(_("korte naam"), unique=True, help_text=_("Voor de openbare buurtpagina."))
@@ -256,6 +284,13 @@ class Rol(models.TextChoices):
 class Lidmaatschap(models.Model):
     """A person's seat in a team on behalf of one partner."""
 
+    personal_data = {
+        "user": Persoonsgegeven(
+            doel=_("Wie in welk team zit, namens welke partner en met welke rol."),
+            bewaren=_("Tot het lid het team verlaat of het account geanonimiseerd wordt."),
+        ),
+    }
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lidmaatschappen")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="lidmaatschappen")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="lidmaatschappen")
@@ -278,6 +313,17 @@ class Lidmaatschap(models.Model):
 class Uitnodiging(models.Model):
     """An invitation by e-mail into a team; the token is the link, it expires and works once."""
 
+    personal_data = {
+        "email": Persoonsgegeven(
+            doel=_("De uitnodiging versturen en het account koppelen."),
+            bewaren=_("30 dagen nadat de uitnodiging gebruikt of verlopen is."),
+        ),
+        "uitgenodigd_door": Persoonsgegeven(
+            doel=_("Laten zien wie uitnodigde."),
+            bewaren=_("30 dagen nadat de uitnodiging gebruikt of verlopen is."),
+        ),
+    }
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="uitnodigingen")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="uitnodigingen")
     rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, default=Rol.TEAMLID)
@@ -299,6 +345,8 @@ class Uitnodiging(models.Model):
 
 class Subgebied(models.Model):
     """Part of a buurt a team works in: one street up to the whole buurt."""
+
+    geen_persoonsgegevens = ("naam",)
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="subgebieden")
     buurt = models.ForeignKey(Buurt, on_delete=models.PROTECT, related_name="subgebieden")

@@ -132,3 +132,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "status": 500,
     }
     return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The public privacy overview: every personal field, its purpose and retention, generated
+    from the models' declarations (core.privacy)."""
+    from .privacy import overzicht
+
+    return render(request, "privacy.html", {"regels": overzicht()})

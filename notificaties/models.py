@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import Persoonsgegeven
+
 
 class BerichtStatus(models.TextChoices):
     WACHTEND = "wachtend", _("wachtend")
@@ -13,6 +15,16 @@ class BerichtStatus(models.TextChoices):
 
 class Bericht(models.Model):
     """One e-mail to one recipient for one event; `sleutel` makes queuing it twice a no-op."""
+
+    personal_data = {
+        "ontvanger": Persoonsgegeven(
+            doel=_("De e-mail versturen en laten zien of hij aankwam."),
+            bewaren=_(
+                "Zolang de uitgaande post bewaard wordt (de sleutel voorkomt dubbel versturen); "
+                "op verzoek gewist (avg_erase)."
+            ),
+        ),
+    }
 
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now, db_index=True)
     ontvanger = models.EmailField(_("ontvanger"))

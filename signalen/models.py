@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Gemeente, Partner, Subgebied, Team
 from core.bereik import Bereik
+from core.privacy import Persoonsgegeven
+
+_SIGNAAL_BEWAREN = _(
+    "Een open signaal zonder activiteit binnen de termijn van het team (standaard 12 maanden) wordt "
+    "afgewezen; een afgerond of afgewezen signaal wordt na de bewaartermijn van het team "
+    "(standaard 24 maanden) met alles erbij verwijderd."
+)
+_WIJKRONDE_BEWAREN = _("Zolang de wijkronde bestaat; op verzoek geanonimiseerd met het account.")
 
 
 class Kanaal(models.TextChoices):
@@ -37,6 +45,8 @@ class TriageUitkomst(models.TextChoices):
 class Thema(models.Model):
     """Topic of a signal, per gemeente."""
 
+    geen_persoonsgegevens = ("naam",)
+
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="themas")
     naam = models.CharField(_("naam"), max_length=100)
     actief = models.BooleanField(_("actief"), default=True)
@@ -55,6 +65,16 @@ class Thema(models.Model):
 
 class Wijkronde(models.Model):
     """A street walk by team members, during which signals are logged."""
+
+    personal_data = {
+        "route": Persoonsgegeven(
+            doel=_("Vastleggen waar het team liep (GPS-route)."),
+            bewaren=_("Tot de bewaartermijn voor GPS-routes van het team (standaard 3 maanden), dan gewist."),
+        ),
+        "lopers": Persoonsgegeven(doel=_("Wie meeliep."), bewaren=_WIJKRONDE_BEWAREN),
+        "notities": Persoonsgegeven(doel=_("Wat opviel tijdens de ronde."), bewaren=_WIJKRONDE_BEWAREN),
+        "created_by": Persoonsgegeven(doel=_("Wie de ronde vastlegde."), bewaren=_WIJKRONDE_BEWAREN),
+    }
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="wijkrondes")
     datum = models.DateField(_("datum"))
@@ -87,6 +107,16 @@ class Wijkronde(models.Model):
 
 class Signaal(models.Model):
     """Something residents said: a wish, complaint or improvement point."""
+
+    personal_data = {
+        "omschrijving": Persoonsgegeven(
+            doel=_("Wat bewoners zeiden; kan over een persoon gaan (dan vertrouwelijk)."),
+            bewaren=_SIGNAAL_BEWAREN,
+        ),
+        "lat": Persoonsgegeven(doel=_("Waar het signaal over gaat."), bewaren=_SIGNAAL_BEWAREN),
+        "lon": Persoonsgegeven(doel=_("Waar het signaal over gaat."), bewaren=_SIGNAAL_BEWAREN),
+        "created_by": Persoonsgegeven(doel=_("Wie het signaal vastlegde."), bewaren=_SIGNAAL_BEWAREN),
+    }
 
     # Indexes below, not per foreign key: the tally rewrites every counted row, and each index
     # a row is in costs a write. (team, status) and (thema, lat, lon) serve team and thema.
@@ -179,6 +209,24 @@ AANTAL_ANONIEM = Bereik(1, 1000)
 class Steunbetuiging(models.Model):
     """A household's support for a signal, or an anonymous group's (a count of raised hands)."""
 
+    personal_data = {
+        "huishouden_hash": Persoonsgegeven(
+            doel=_("Eén steun per huishouden tellen zonder het adres op te slaan (versleutelde code)."),
+            bewaren=_SIGNAAL_BEWAREN,
+        ),
+        "email": Persoonsgegeven(
+            doel=_("Updates over het signaal sturen, alleen met toestemming."),
+            bewaren=_(
+                "Tot de steun wordt ingetrokken (dan de volgende dag gewist) of het signaal verwijderd wordt."
+            ),
+        ),
+        "email_toestemming": Persoonsgegeven(
+            doel=_("Vastleggen dat de bewoner toestemming gaf voor e-mail."), bewaren=_SIGNAAL_BEWAREN
+        ),
+        "ingetrokken_door": Persoonsgegeven(doel=_("Wie de steun introk."), bewaren=_SIGNAAL_BEWAREN),
+        "created_by": Persoonsgegeven(doel=_("Wie de steun vastlegde."), bewaren=_SIGNAAL_BEWAREN),
+    }
+
     signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="steunbetuigingen")
     kanaal = models.CharField(_("kanaal"), max_length=30, choices=Kanaal.choices)
     datum = models.DateField(_("datum"))
@@ -251,6 +299,14 @@ def foto_pad(instance: "Foto", filename: str) -> str:
 class Foto(models.Model):
     """A photo with a signal, re-encoded without EXIF."""
 
+    personal_data = {
+        "bestand": Persoonsgegeven(
+            doel=_("Een foto bij het signaal, zonder EXIF-gegevens (zoals locatie en toestel)."),
+            bewaren=_SIGNAAL_BEWAREN,
+        ),
+        "created_by": Persoonsgegeven(doel=_("Wie de foto toevoegde."), bewaren=_SIGNAAL_BEWAREN),
+    }
+
     signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="fotos")
     uuid = models.UUIDField(unique=True)
     formaat = models.CharField(max_length=4)  # jpg, png, webp
@@ -273,6 +329,11 @@ class Foto(models.Model):
 
 class StatusWijziging(models.Model):
     """One row of a signal's history: who moved it from which status to which, when and why."""
+
+    personal_data = {
+        "door": Persoonsgegeven(doel=_("Wie de status veranderde."), bewaren=_SIGNAAL_BEWAREN),
+        "reden": Persoonsgegeven(doel=_("Waarom de status veranderde."), bewaren=_SIGNAAL_BEWAREN),
+    }
 
     signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="statuswijzigingen")
     van = models.CharField(max_length=30, choices=Status.choices, blank=True)

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from buurten import mfa
-from core.views import health
+from core.views import health, privacy
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("privacy/", privacy, name="privacy"),
     path("admin/", admin.site.urls),
     # allauth's TOTP setup, ending on the page the person asked for instead of the recovery codes.
     path("accounts/2fa/totp/activate/", mfa.totp_activate),
