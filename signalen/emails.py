@@ -8,6 +8,7 @@ from notificaties import registry
 
 DOORGEZET_MAIL = "signalen.doorgezet"
 DRAAGVLAK_MAIL = "signalen.draagvlak"
+INTREKKEN_MAIL = "signalen.huishouden_intrekken"
 
 # A draagvlak mail names at most this many signals and links the admin list for the rest.
 MAX_IN_EMAIL = 25
@@ -69,7 +70,23 @@ def draagvlak_mail_context(context: dict) -> dict:
     }
 
 
+def intrekken_mail_context(context: dict) -> dict:
+    """The link that confirms a household's withdrawal; dropped once used or gone."""
+    from .models import HuishoudenIntrekking
+
+    intrekking = HuishoudenIntrekking.objects.filter(pk=context["intrekking_id"]).first()
+    if intrekking is None or intrekking.gebruikt_at is not None:
+        raise registry.BerichtVervallen("de aanvraag is al gebruikt of bestaat niet meer")
+    return {"link": context["link"]}
+
+
 def register_emails() -> None:
+    registry.register(
+        naam=INTREKKEN_MAIL,
+        subject_template="signalen/email/huishouden_intrekken_subject.txt",
+        body_template="signalen/email/huishouden_intrekken_body.txt",
+        build=intrekken_mail_context,
+    )
     registry.register(
         naam=DOORGEZET_MAIL,
         subject_template="signalen/email/doorgezet_subject.txt",

@@ -358,3 +358,15 @@ class TeamInstellingenForm(forms.Form):
         label=_("Bewaartermijn (maanden)"),
         help_text=_("Zo lang blijven afgeronde en afgewezen signalen bewaard (AVG)."),
     )
+
+
+class HuishoudenIntrekkenForm(forms.Form):
+    """A household asks to withdraw all its support (the service checks the address rules)."""
+
+    postcode = forms.CharField(label=_("Postcode"), max_length=10)
+    huisnummer = forms.CharField(
+        label=_("Huisnummer"), max_length=12, help_text=_("Met toevoeging, zoals 12a.")
+    )
+    email = forms.CharField(
+        label=_("E-mailadres"), max_length=254, help_text=_("Hierheen sturen we de link om te bevestigen.")
+    )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Gemeente, Partner, Subgebied, Team
@@ -351,3 +352,27 @@ class StatusWijziging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.van or '–'} → {self.naar}"
+
+
+class HuishoudenIntrekking(models.Model):
+    """A household's request to withdraw all its support: the link mailed to confirm it works
+    once and for 48 hours (signalen.services.intrekken). Only the household's hash is kept."""
+
+    personal_data = {
+        "huishouden_hash": Persoonsgegeven(
+            doel=_("De steun van het juiste huishouden intrekken na bevestiging per e-mail."),
+            bewaren=_("30 dagen na de aanvraag, dan gewist door de dagelijkse ronde."),
+        ),
+    }
+
+    huishouden_hash = models.CharField(max_length=64, editable=False)
+    nonce = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    gebruikt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intrekking door een huishouden")
+        verbose_name_plural = _("intrekkingen door huishoudens")
+
+    def __str__(self) -> str:
+        return f"intrekking {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import dashboard, instellingen, lijst, loggen, signaal, wijkrondes
+from .views import dashboard, instellingen, intrekken, lijst, loggen, signaal, wijkrondes
 
 app_name = "signalen"
 
@@ -25,6 +25,13 @@ signaal_patterns = [
 
 urlpatterns = [
     path("signalen/", include(signaal_patterns)),
+    # Public: a household withdraws all its support (AVG), confirmed by a mailed link.
+    path("steun-intrekken/", intrekken.huishouden_intrekken, name="huishouden_intrekken"),
+    path(
+        "steun-intrekken/<str:token>/",
+        intrekken.huishouden_intrekken_bevestigen,
+        name="huishouden_intrekken_bevestigen",
+    ),
     # A signalen rule stored on the team, so the page sits with the team's other pages.
     path("teams/<int:team_id>/instellingen/", instellingen.team_instellingen, name="team_instellingen"),
 ]

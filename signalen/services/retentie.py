@@ -22,7 +22,7 @@ from buurten.models import Team
 from buurten.services.bewaren import accounts_inactief_uitschakelen, sessies_opruimen, uitnodigingen_opruimen
 from core.actors import require_actor
 
-from ..models import Signaal, Status, StatusWijziging, Steunbetuiging, Wijkronde
+from ..models import HuishoudenIntrekking, Signaal, Status, StatusWijziging, Steunbetuiging, Wijkronde
 from ..workflow import OPEN_STATUSES
 from .bewaren import signalen_purge_expired
 from .status import status_apply
@@ -93,6 +93,21 @@ def wijkronde_routes_wissen(*, team: Team, door, now: dt.datetime) -> int:
     return len(ids)
 
 
+INTREKKING_BEWAARDAGEN = 30
+
+
+@transaction.atomic
+def intrekkingen_opruimen(*, door, now: dt.datetime) -> int:
+    """Delete households' withdrawal requests older than 30 days (used or not)."""
+    require_actor(door)
+    grens = now - dt.timedelta(days=INTREKKING_BEWAARDAGEN)
+    ids = sorted(HuishoudenIntrekking.objects.filter(created_at__lte=grens).values_list("pk", flat=True))
+    if ids:
+        HuishoudenIntrekking.objects.filter(pk__in=ids).delete()
+        audit_record(door=door, actie="intrekking.opruimen", details={"intrekking_ids": ids})
+    return len(ids)
+
+
 def retentie_run(*, door, now: dt.datetime | None = None) -> dict[str, int]:
     """Run every retention job once; each job (per team where the term is the team's) commits on
     its own, so one team's failure is logged and the others are still done."""
@@ -113,4 +128,5 @@ def retentie_run(*, door, now: dt.datetime | None = None) -> dict[str, int]:
     result["uitnodigingen_verwijderd"] = uitnodigingen_opruimen(door=door, now=now)
     result["accounts_uitgeschakeld"] = accounts_inactief_uitschakelen(door=door, now=now)
     result["sessies_verwijderd"] = sessies_opruimen(door=door, now=now)
+    result["intrekkingen_verwijderd"] = intrekkingen_opruimen(door=door, now=now)
     return result

@@ -68,3 +68,4 @@ def test_the_public_page_lists_every_declared_field(client):
     for regel in regels:
         assert str(regel.doel) in html.replace("&#x27;", "'")
     assert "GPS-route" in html and "huishouden" in html and "IP-adres" in html
+    assert 'href="/steun-intrekken/"' in html

@@ -167,3 +167,15 @@ def test_the_daily_task_runs_every_job(celery_worker):
     assert result["steun_emails_gewist"] == 1
     assert result["mislukt"] == 0
     assert not Steunbetuiging.objects.exclude(email="").exists()
+
+
+def test_household_withdrawal_requests_go_after_thirty_days():
+    from signalen.models import HuishoudenIntrekking
+
+    oud = HuishoudenIntrekking.objects.create(huishouden_hash="a" * 64, nonce="oud")
+    nu = timezone.now() + dt.timedelta(days=31)
+    nieuw = HuishoudenIntrekking.objects.create(huishouden_hash="b" * 64, nonce="nieuw", created_at=nu)
+
+    assert retentie_run(door=RETENTION, now=nu)["intrekkingen_verwijderd"] == 1
+    assert list(HuishoudenIntrekking.objects.values_list("pk", flat=True)) == [nieuw.pk]
+    assert AuditRegel.objects.get(actie="intrekking.opruimen").details == {"intrekking_ids": [oud.pk]}
