@@ -34,7 +34,7 @@ from ..services import (
     steun_withdraw,
     themas,
 )
-from . import teams  # noqa: F401  the team admin, with the settings signalen owns
+from . import avg, teams  # noqa: F401  the team admin with signalen's settings; the AVG export
 
 
 def _error_text(error: ValidationError | PermissionDenied) -> str:

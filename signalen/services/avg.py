@@ -16,7 +16,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from audit.models import AuditRegel
 from audit.services import audit_record
 from buurten.models import Lidmaatschap, Partner, Rol, Uitnodiging, User
+from buurten.selectors import sees_all
 from buurten.services.mensen import user_sessions_delete
 from buurten.services.teams import user_sync_staff
-from core.actors import require_actor
+from core.actors import is_system, require_actor
 from core.email import email_normalise
 from notificaties.models import Bericht
 
@@ -36,6 +37,13 @@ from ..models import Signaal, StatusWijziging, Steunbetuiging, Wijkronde
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _require_beheerder(door) -> None:
+    """Only a superuser (the admin) or a command may read or erase what is held about anyone."""
+    require_actor(door)
+    if not is_system(door) and not sees_all(user=door):
+        raise PermissionDenied(_("Alleen een beheerder mag gegevens van personen exporteren of wissen."))
 
 
 def _email_clean(email: str) -> str:
@@ -145,7 +153,7 @@ def avg_export_html(data: dict[str, Any]) -> str:
 @transaction.atomic
 def avg_export(*, email: str, door) -> dict[str, Any]:
     """The export of `email` ({"json": data, "html": page}) with an audit row (no address in it)."""
-    require_actor(door)
+    _require_beheerder(door)
     data = avg_gegevens(email=email)
     audit_record(
         door=door,
@@ -165,7 +173,7 @@ def avg_erase(*, email: str, door) -> dict[str, int]:
     address is emptied. An account is anonymised, never deleted (history and the audit log point
     at it): address, names, password, sessions, e-mail and MFA records and seats go, and it is
     switched off. Refused with a Dutch message, writing nothing, for a team's last coördinator."""
-    require_actor(door)
+    _require_beheerder(door)
     email = _email_clean(email)
     result = {
         "steunbetuigingen": Steunbetuiging.objects.filter(email__iexact=email).update(
