@@ -169,7 +169,6 @@ BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
 # Idle open signals and GPS routes (AVG): at least a month, at most ten years.
 INACTIEF_TERMIJN_MAANDEN = Bereik(1, 120)
 ROUTE_BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
-RETENTIE_MAX_MAANDEN = 120
 
 
 class Team(models.Model):

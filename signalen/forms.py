@@ -17,6 +17,8 @@ from buurten.models import (
     ANONIEM_GEWICHT,
     BEWAARTERMIJN_MAANDEN,
     DREMPEL_HUISHOUDENS,
+    INACTIEF_TERMIJN_MAANDEN,
+    ROUTE_BEWAARTERMIJN_MAANDEN,
     STEUN_VENSTER_MAANDEN,
     Buurt,
     Partner,
@@ -357,6 +359,16 @@ class TeamInstellingenForm(forms.Form):
     bewaartermijn_maanden = BEWAARTERMIJN_MAANDEN.integer_field(
         label=_("Bewaartermijn (maanden)"),
         help_text=_("Zo lang blijven afgeronde en afgewezen signalen bewaard (AVG)."),
+    )
+    inactief_termijn_maanden = INACTIEF_TERMIJN_MAANDEN.integer_field(
+        label=_("Open signaal sluiten na (maanden zonder activiteit)"),
+        required=False,  # left empty: unchanged
+        help_text=_("Een open signaal zonder steun of statuswijziging in deze tijd wordt afgewezen."),
+    )
+    route_bewaartermijn_maanden = ROUTE_BEWAARTERMIJN_MAANDEN.integer_field(
+        label=_("Bewaartermijn GPS-routes (maanden)"),
+        required=False,  # left empty: unchanged
+        help_text=_("Zo lang blijft de gelopen route van een wijkronde bewaard."),
     )
 
 

@@ -19,7 +19,14 @@ from ..forms import TeamInstellingenForm
 from ..services.instellingen import team_instellingen_clean, team_instellingen_update
 from ..services.signalen import thema_seed_defaults
 
-INSTELLINGEN = ["drempel_huishoudens", "anoniem_gewicht", "steun_venster_maanden", "bewaartermijn_maanden"]
+INSTELLINGEN = [
+    "drempel_huishoudens",
+    "anoniem_gewicht",
+    "steun_venster_maanden",
+    "bewaartermijn_maanden",
+    "inactief_termijn_maanden",
+    "route_bewaartermijn_maanden",
+]
 
 
 class TeamMetInstellingenForm(TeamAdminForm, TeamInstellingenForm):

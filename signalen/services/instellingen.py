@@ -18,6 +18,8 @@ from buurten.models import (
     ANONIEM_GEWICHT,
     BEWAARTERMIJN_MAANDEN,
     DREMPEL_HUISHOUDENS,
+    INACTIEF_TERMIJN_MAANDEN,
+    ROUTE_BEWAARTERMIJN_MAANDEN,
     STEUN_VENSTER_MAANDEN,
     Team,
 )
@@ -33,9 +35,12 @@ def team_instellingen_clean(
     anoniem_gewicht: Any,
     steun_venster_maanden: Any,
     bewaartermijn_maanden: Any,
+    inactief_termijn_maanden: Any = None,
+    route_bewaartermijn_maanden: Any = None,
 ) -> dict[str, Any]:
     """The settings' rules, without writing: each must lie in its range (`buurten.models`);
-    raises a ValidationError naming the range per field, or returns clean values."""
+    raises a ValidationError naming the range per field, or returns clean values. The two
+    retention terms of open work (idle signals, GPS routes) are optional: left out, unchanged."""
     waarden = {
         "drempel_huishoudens": DREMPEL_HUISHOUDENS.geheel(drempel_huishoudens),
         "anoniem_gewicht": ANONIEM_GEWICHT.decimaal(anoniem_gewicht, plaatsen=2),
@@ -48,6 +53,13 @@ def team_instellingen_clean(
         "steun_venster_maanden": STEUN_VENSTER_MAANDEN,
         "bewaartermijn_maanden": BEWAARTERMIJN_MAANDEN,
     }
+    for veld, waarde, bereik in (
+        ("inactief_termijn_maanden", inactief_termijn_maanden, INACTIEF_TERMIJN_MAANDEN),
+        ("route_bewaartermijn_maanden", route_bewaartermijn_maanden, ROUTE_BEWAARTERMIJN_MAANDEN),
+    ):
+        if waarde is not None:
+            waarden[veld] = bereik.geheel(waarde)
+            bereiken[veld] = bereik
     errors = {veld: bereiken[veld].melding() for veld, waarde in waarden.items() if waarde is None}
     if errors:
         raise ValidationError(errors)
@@ -63,6 +75,8 @@ def team_instellingen_update(
     anoniem_gewicht: Decimal | float | str,
     steun_venster_maanden: int,
     bewaartermijn_maanden: int,
+    inactief_termijn_maanden: int | None = None,
+    route_bewaartermijn_maanden: int | None = None,
 ) -> Team:
     """Set the support threshold, anonymous weight, support window and retention, each within its
     range (`team_instellingen_clean`); a draagvlak rule that changes recounts the team's signals."""
@@ -74,6 +88,8 @@ def team_instellingen_update(
         anoniem_gewicht=anoniem_gewicht,
         steun_venster_maanden=steun_venster_maanden,
         bewaartermijn_maanden=bewaartermijn_maanden,
+        inactief_termijn_maanden=inactief_termijn_maanden,
+        route_bewaartermijn_maanden=route_bewaartermijn_maanden,
     )
     team = Team.objects.select_for_update().get(pk=team.pk)
     regels = ("drempel_huishoudens", "anoniem_gewicht", "steun_venster_maanden")

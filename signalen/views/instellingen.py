@@ -31,6 +31,8 @@ def team_instellingen(request: HttpRequest, team_id: int) -> HttpResponse:
         "anoniem_gewicht": team.anoniem_gewicht,
         "steun_venster_maanden": team.steun_venster_maanden,
         "bewaartermijn_maanden": team.bewaartermijn_maanden,
+        "inactief_termijn_maanden": team.inactief_termijn_maanden,
+        "route_bewaartermijn_maanden": team.route_bewaartermijn_maanden,
     }
     form = TeamInstellingenForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

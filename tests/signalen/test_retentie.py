@@ -179,3 +179,36 @@ def test_household_withdrawal_requests_go_after_thirty_days():
     assert retentie_run(door=RETENTION, now=nu)["intrekkingen_verwijderd"] == 1
     assert list(HuishoudenIntrekking.objects.values_list("pk", flat=True)) == [nieuw.pk]
     assert AuditRegel.objects.get(actie="intrekking.opruimen").details == {"intrekking_ids": [oud.pk]}
+
+
+def _instellingen(client, team, **extra):
+    from django.urls import reverse
+
+    data = {
+        "drempel_huishoudens": "5",
+        "anoniem_gewicht": "0,5",
+        "steun_venster_maanden": "12",
+        "bewaartermijn_maanden": "24",
+        **extra,
+    }
+    return client.post(reverse("signalen:team_instellingen", kwargs={"team_id": team.pk}), data)
+
+
+def test_the_settings_page_sets_the_retention_terms_within_their_range(client, world):
+    client.force_login(world.coordinator)
+    response = _instellingen(
+        client, world.team, inactief_termijn_maanden="6", route_bewaartermijn_maanden="2"
+    )
+    assert response.status_code == 302
+    world.team.refresh_from_db()
+    assert (world.team.inactief_termijn_maanden, world.team.route_bewaartermijn_maanden) == (6, 2)
+
+
+@pytest.mark.parametrize("waarde", ["0", "121", "30000"])
+def test_a_retention_term_outside_its_range_is_a_dutch_message_and_writes_nothing(client, world, waarde):
+    client.force_login(world.coordinator)
+    response = _instellingen(client, world.team, drempel_huishoudens="3", route_bewaartermijn_maanden=waarde)
+    assert response.status_code == 400
+    assert "Kies een getal van 1 tot en met 120." in response.content.decode()
+    world.team.refresh_from_db()
+    assert (world.team.drempel_huishoudens, world.team.route_bewaartermijn_maanden) == (5, 3)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('signalen', '0002_tally_indexes'),
+        ('signalen', '0004_steun_aantal_bereik'),
     ]
 
     operations = [
