@@ -18,6 +18,8 @@ TOKEN_PREFIXES = (
     # Not /accounts/password/reset/key/done/, the page after a reset: it holds no key.
     "/accounts/password/reset/key/(?!done/)",
     "/accounts/confirm-email/",
+    # A household's withdrawal link (signalen.services.intrekken).
+    "/steun-intrekken/",
 )
 _TOKEN = re.compile("(" + "|".join(TOKEN_PREFIXES) + r")[^/?#\s\"']+", flags=re.IGNORECASE)
 # A query string after a path (".../x?a=b"), not a question mark in a sentence.
