@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('buurten', '0003_team_bereiken'),
+        ('buurten', '0004_encrypt_mfa_secrets'),
     ]
 
     operations = [
