@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.core.ratelimit import consume
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_errors
@@ -22,6 +24,9 @@ from ..services.intrekken import (
 def huishouden_intrekken(request: HttpRequest) -> HttpResponse:
     form = HuishoudenIntrekkenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not consume(request, action="vbt_steun_intrekken", key=form.cleaned_data["email"].lower()):
+            form.add_error(None, _("Te veel aanvragen. Probeer het over een uur opnieuw."))
+            return render(request, "signalen/huishouden_intrekken.html", {"form": form}, status=429)
         try:
             huishouden_intrekking_aanvragen(door=request.user, **form.cleaned_data)
         except ValidationError as fout:

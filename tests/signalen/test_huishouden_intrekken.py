@@ -137,3 +137,13 @@ def test_the_page_never_tells_whether_a_household_supports_anything(client, steu
     zonder = client.post(URL, {"postcode": "9999 ZZ", "huisnummer": "1", "email": "a@example.nl"})
     assert met.status_code == zonder.status_code == 200
     assert strip(met) == strip(zonder)
+
+
+def test_the_form_cannot_flood_an_inbox(client, steun):
+    """At most three links an hour to one address (and ten per client): then a Dutch 429, no mail."""
+    for _ in range(3):
+        request_link(client)
+    response = client.post(URL, {"postcode": "6211ab", "huisnummer": "12 A", "email": "Thuis@example.nl"})
+    assert response.status_code == 429
+    assert "Te veel aanvragen" in response.content.decode()
+    assert Bericht.objects.filter(soort=INTREKKEN_MAIL).count() == 3

@@ -226,6 +226,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key",
     "login": "100/m/ip",
+    # The public "withdraw all my support" form mails a link to any address it is given: per
+    # client address and per e-mail address, so it cannot be used to flood someone's inbox.
+    "vbt_steun_intrekken": "10/h/ip,3/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VBT"
