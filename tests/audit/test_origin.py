@@ -57,38 +57,3 @@ def test_a_command_has_origin_command(world):
     row = rows("signaal.status").get()
     assert (row.herkomst, row.ip, row.door_label) == (Herkomst.COMMAND, None, "systeem (beheercommando)")
     assert current_origin().herkomst == Herkomst.SYSTEEM  # the command's origin ended with it
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_celery_task_has_origin_task(celery_worker):
-    """Eager on the embedded default, the real worker against Redis on the PostgreSQL run."""
-    from signalen.tasks import tally_support
-
-    signaal = f.SignaalFactory()
-    f.SteunbetuigingFactory(signaal=signaal, datum=timezone.localdate())
-    Signaal.objects.filter(pk=signaal.pk).update(steun_herberekenen=True)
-    assert tally_support.delay(signaal_ids=[signaal.pk]).get(timeout=30)["gezocht"] == 1
-    row = rows("signaal.status").get()
-    assert (row.herkomst, row.door_label, row.object_id) == (
-        Herkomst.TASK,
-        "systeem (steuntelling)",
-        str(signaal.pk),
-    )
-    assert current_origin().herkomst == Herkomst.SYSTEEM  # an eager task does not leak its origin
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_retention_task_records_each_purged_signal_as_a_task(celery_worker):
-    import datetime as dt
-
-    from signalen.tasks import purge_expired
-
-    signaal = f.SignaalFactory(status=Status.AFGEROND)
-    Signaal.objects.filter(pk=signaal.pk).update(status_gewijzigd_at=timezone.now() - dt.timedelta(days=2000))
-    assert purge_expired.delay().get(timeout=30) == {"verwijderd": 1, "mislukt": {}}
-    row = rows("signaal.purge").get()
-    assert (row.herkomst, row.door_label, row.object_id) == (
-        Herkomst.TASK,
-        "systeem (bewaartermijn)",
-        str(signaal.pk),
-    )
