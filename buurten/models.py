@@ -169,6 +169,7 @@ BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
 # Idle open signals and GPS routes (AVG): at least a month, at most ten years.
 INACTIEF_TERMIJN_MAANDEN = Bereik(1, 120)
 ROUTE_BEWAARTERMIJN_MAANDEN = Bereik(1, 120)
+GEHOLPEN_WEKEN = Bereik(1, 52)
 
 
 class Team(models.Model):
@@ -233,6 +234,13 @@ class Team(models.Model):
         validators=ROUTE_BEWAARTERMIJN_MAANDEN.validators(),
         help_text=_("Hoe lang de gelopen route van een wijkronde bewaard blijft."),
     )
+    # "Heeft het geholpen?" (acties): weeks after an actie is done or a forward is handled.
+    geholpen_weken = models.PositiveIntegerField(
+        _("'heeft het geholpen?' na (weken)"),
+        default=4,
+        validators=GEHOLPEN_WEKEN.validators(),
+        help_text=_("Zoveel weken na afronding vragen we bewoners die dat wilden of het geholpen heeft."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -250,6 +258,7 @@ class Team(models.Model):
             ROUTE_BEWAARTERMIJN_MAANDEN.constraint(
                 "route_bewaartermijn_maanden", name="team_route_bewaartermijn_bereik"
             ),
+            GEHOLPEN_WEKEN.constraint("geholpen_weken", name="team_geholpen_weken_bereik"),
         ]
 
     def __str__(self) -> str:

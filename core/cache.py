@@ -82,3 +82,38 @@ def _delegate(name):
 
 for _name in _METHODS:
     setattr(ResilientRedisCache, _name, _delegate(_name))
+
+
+# Version keys: a cached page keys itself on the version of what it shows; a change bumps the
+# version after commit, so every cached copy is stale at once without knowing their keys.
+# Lower apps (signalen, acties) bump `buurt_version_key(buurt_id)` whenever something that a
+# public buurt page shows changes; `publiek` reads it.
+def buurt_version_key(buurt_id: int) -> str:
+    return f"vbt:versie:buurt:{buurt_id}"
+
+
+def cache_version(key: str) -> int:
+    """The current version under `key` (1 when none was set)."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(key, 1, timeout=None) or 1
+
+
+def cache_version_bump(*keys: str) -> None:
+    """Bump each version after the surrounding transaction commits (at once outside one)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump() -> None:
+        for key in set(keys):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def buurten_changed(*buurt_ids: int | None) -> None:
+    """Something public in these buurten changed: their cached public pages are stale."""
+    cache_version_bump(*(buurt_version_key(b) for b in buurt_ids if b))

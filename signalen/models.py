@@ -25,6 +25,7 @@ class Kanaal(models.TextChoices):
     BUURTBIJEENKOMST = "buurtbijeenkomst", _("Buurtbijeenkomst")
     BEWONERSINITIATIEF = "bewonersinitiatief", _("Bewonersinitiatief")
     VIA_PARTNER = "via_partner", _("Via partner")
+    ONLINE = "online", _("Online (buurtpagina)")
 
 
 class Status(models.TextChoices):
@@ -51,6 +52,12 @@ class Thema(models.Model):
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="themas")
     naam = models.CharField(_("naam"), max_length=100)
     actief = models.BooleanField(_("actief"), default=True)
+    # Signals of a sensitive thema are shown on public pages only at buurt level, never on the map.
+    gevoelig = models.BooleanField(
+        _("gevoelig"),
+        default=False,
+        help_text=_("Openbaar alleen per buurt getoond, nooit als punt op de kaart."),
+    )
 
     class Meta:
         verbose_name = _("thema")
@@ -376,3 +383,58 @@ class HuishoudenIntrekking(models.Model):
 
     def __str__(self) -> str:
         return f"intrekking {self.pk}"
+
+
+class DoorzetAntwoord(models.TextChoices):
+    OPGEPAKT = "opgepakt", _("Opgepakt")
+    AFGEHANDELD = "afgehandeld", _("Afgehandeld")
+    NIET_ONZE_TAAK = "niet_onze_taak", _("Niet onze taak")
+
+
+class Doorzetting(models.Model):
+    """A signal forwarded to one partner as its primary task, and its follow-up: the date the
+    team looks again, the partner's answer (through a signed link, without an account), and the
+    one reminder. Closed when the partner handled it, returned it, or the signal was closed."""
+
+    personal_data = {
+        "notitie": Persoonsgegeven(doel=_("Het antwoord van de partner."), bewaren=_SIGNAAL_BEWAREN),
+        "door": Persoonsgegeven(doel=_("Wie het signaal doorzette."), bewaren=_SIGNAAL_BEWAREN),
+        "beantwoord_door": Persoonsgegeven(
+            doel=_("Wie het antwoord van de partner vastlegde."), bewaren=_SIGNAAL_BEWAREN
+        ),
+    }
+
+    signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="doorzettingen")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="doorzettingen")
+    opvolgen_op = models.DateField(_("opvolgen op"))
+    antwoord = models.CharField(_("antwoord"), max_length=20, choices=DoorzetAntwoord.choices, blank=True)
+    notitie = models.TextField(_("toelichting"), blank=True)
+    beantwoord_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    # Null when the partner's contact answered through the link (no account).
+    beantwoord_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    herinnerd_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
+    afgehandeld_at = models.DateTimeField(null=True, blank=True)
+    gesloten_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    # "Heeft het geholpen?": when the question was sent to the supporters (once).
+    geholpen_gevraagd_at = models.DateTimeField(null=True, blank=True)
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("doorzetting")
+        verbose_name_plural = _("doorzettingen")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["opvolgen_op"],
+                condition=models.Q(gesloten_at__isnull=True),
+                name="doorzetting_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signaal_id} → {self.partner_id}"

@@ -81,7 +81,17 @@ ALLOWED_TRANSITIONS: dict[tuple[str, str], Rule] = {
         A.TEAMLID, A.SYSTEEM, why="Work started: a VBT-actie or the partner took it up."
     ),
     (S.GETRIEERD, S.AFGEROND): _rule(
-        A.COORDINATOR, why="A forwarded primary task was handled by the partner itself."
+        A.COORDINATOR,
+        A.SYSTEEM,
+        why="A forwarded primary task was handled by the partner itself (recorded by the coördinator, "
+        "or by the partner's contact through its link: then the system acts).",
+    ),
+    # Back to triage: the partner says it is not its task, or the actie it was in stopped.
+    (S.GETRIEERD, S.DRAAGVLAK_BEREIKT): _rule(
+        A.COORDINATOR, A.SYSTEEM, reden_verplicht=True, why="Back to triage: not the partner's task."
+    ),
+    (S.IN_ACTIE, S.DRAAGVLAK_BEREIKT): _rule(
+        A.COORDINATOR, reden_verplicht=True, why="Back to triage: the actie it was in was stopped."
     ),
     (S.IN_ACTIE, S.AFGEROND): _rule(A.TEAMLID, A.SYSTEEM, why="The action is done."),
     # Reopening a closed signal needs a reason, so the history explains it.

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/2fa/totp/activate/", mfa.totp_activate),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("publiek.urls")),
+    path("", include("acties.urls")),
     path("", include("signalen.urls")),
     path("", include("buurten.urls")),
 ]

@@ -31,6 +31,8 @@ DEFAULT_THEMAS = [
     "contact en samenhang",
     "onderhoud woningen",
 ]
+# Shown on public pages only at buurt level, never as a point (the gemeente may mark more).
+GEVOELIGE_THEMAS = frozenset({"woonoverlast", "drugs en ondermijning"})
 
 TITEL_LEEG = _("Geef het signaal een korte titel.")
 PUNT_BUITEN_TEAM = _(
@@ -44,7 +46,9 @@ def thema_seed_defaults(*, gemeente: Gemeente, door) -> list[Thema]:
     require_actor(door)
     themas, nieuw = [], []
     for naam in DEFAULT_THEMAS:
-        thema, created = Thema.objects.get_or_create(gemeente=gemeente, naam=naam)
+        thema, created = Thema.objects.get_or_create(
+            gemeente=gemeente, naam=naam, defaults={"gevoelig": naam in GEVOELIGE_THEMAS}
+        )
         themas.append(thema)
         if created:
             nieuw.append(thema.pk)

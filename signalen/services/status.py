@@ -45,6 +45,12 @@ def _side_effect_fields(signaal: Signaal, naar: str) -> list[str]:
         # A later crossing is a new crossing: the coordinators hear of it again.
         signaal.draagvlak_gemeld_at = None
         fields.append("draagvlak_gemeld_at")
+    if naar == Status.DRAAGVLAK_BEREIKT and signaal.status in (Status.GETRIEERD, Status.IN_ACTIE):
+        # Back to triage: the earlier decision no longer holds, the tally looks at it again.
+        signaal.triage_uitkomst = ""
+        signaal.doorgezet_naar_id = None
+        signaal.steun_herberekenen = True
+        fields += ["triage_uitkomst", "doorgezet_naar_id", "steun_herberekenen"]
     if naar == Status.HEROPEND:
         # A reopened signal is counted again; the tally moves it on from here.
         signaal.draagvlak_gemeld_at = None

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "buurten",
     "signalen",
     "acties",
+    "publiek",
     # Last, as its documentation asks: a deleted row's file (a signal's photo) is removed after commit.
     "django_cleanup.apps.CleanupConfig",
 ]
@@ -232,6 +233,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VBT"
+# Accept the code of the previous and the next 30-second window too: a phone whose clock is a few
+# seconds off, or a code typed as it rolls over, still works (RFC 6238 allows one step of drift).
+MFA_TOTP_TOLERANCE = 1
 # How many proxies of our own stand in front of VBT, each appending to X-Forwarded-For: 1 behind
 # one TLS proxy, 0 without one (the header is then ignored, as anyone can send it). The login
 # throttle (allauth) and the IP in the audit log (audit.context.client_ip) both count from it.
