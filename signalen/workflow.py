@@ -101,6 +101,14 @@ ALLOWED_TRANSITIONS: dict[tuple[str, str], Rule] = {
     (S.AFGEWEZEN, S.HEROPEND): _rule(
         A.COORDINATOR, reden_verplicht=True, why="The rejection is reconsidered."
     ),
+    # The VBT-actie a signal is in was reopened (acties.services): the signal follows its actie
+    # back into work instead of into the tally (heropend would gather support again).
+    (S.AFGEROND, S.IN_ACTIE): _rule(
+        A.COORDINATOR, reden_verplicht=True, why="The finished actie it is in was reopened."
+    ),
+    (S.AFGEWEZEN, S.GETRIEERD): _rule(
+        A.COORDINATOR, reden_verplicht=True, why="The stopped actie it is in was reopened."
+    ),
 }
 # Rejecting is possible from every open status, always with a reason residents can be told.
 for _van in OPEN_STATUSES:
@@ -111,6 +119,9 @@ for _van in OPEN_STATUSES:
         why="Not something the team takes up, or (the retention job) no activity for the team's term; "
         "the reason is recorded.",
     )
+
+# Moves only the actie services make (the signal follows its actie); a signal's page never offers them.
+ALLEEN_VIA_ACTIE = frozenset({(S.AFGEROND, S.IN_ACTIE), (S.AFGEWEZEN, S.GETRIEERD)})
 
 REDEN_VERPLICHT = _("Geef een reden op.")
 

@@ -179,3 +179,28 @@ def verify_email(user):
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+# --- acties ---------------------------------------------------------------------------------------
+
+
+class ActieFactory(factory.django.DjangoModelFactory):
+    """An actie of a team (status gepland) led by a partner of the team's gemeente; no signals."""
+
+    class Meta:
+        model = "acties.Actie"
+
+    team = factory.SubFactory(TeamFactory)
+    titel = factory.Sequence(lambda n: f"Actie {n}")
+    omschrijving = "Samen met bewoners aan de slag."
+    buurt = factory.LazyAttribute(lambda o: o.team.buurten.first())
+    trekker = factory.SubFactory(PartnerFactory, gemeente=factory.SelfAttribute("..team.gemeente"))
+
+
+class MijlpaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.Mijlpaal"
+
+    actie = factory.SubFactory(ActieFactory)
+    titel = factory.Sequence(lambda n: f"Mijlpaal {n}")
+    gewicht = 1

@@ -23,7 +23,7 @@ from buurten.selectors import coordinator_team_ids_for_user, second_factor_pendi
 from core.geojson import feature_collection, point
 
 from ..models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
-from ..workflow import Actor, next_statuses_for
+from ..workflow import ALLEEN_VIA_ACTIE, Actor, next_statuses_for
 from .signalen import actors_for_user, not_found_audit, signaal_list_for_user
 
 
@@ -173,7 +173,11 @@ def status_keuzes_for_user(*, user: Any, signaal: Signaal, shown: bool = True) -
     actors = actors_for_user(user=user, team=signaal.team_id)
     if shown and second_factor_pending(user=user):
         actors = actors & {Actor.TEAMLID}
-    return [naar for naar in next_statuses_for(signaal.status, actors) if naar != Status.GETRIEERD]
+    return [
+        naar
+        for naar in next_statuses_for(signaal.status, actors)
+        if naar != Status.GETRIEERD and (signaal.status, naar) not in ALLEEN_VIA_ACTIE
+    ]
 
 
 def foto_get_for_user(*, user: Any, uuid: Any) -> Foto:
