@@ -26,6 +26,7 @@ from ..forms import (
     SteunAnoniemForm,
     SteunHuishoudenForm,
 )
+from ..models import Status
 from ..selectors import (
     doorzettingen_for_signaal,
     pages,
@@ -33,7 +34,6 @@ from ..selectors import (
     signaal_waits_for_second_factor,
     user_is_coordinator,
 )
-from ..models import Status
 from ..services.fotos import foto_add, foto_content_type
 from ..services.inzage import signaal_vertrouwelijk_gelezen
 from ..services.status import signaal_status_change
