@@ -39,3 +39,7 @@ RETENTION = SystemActor("bewaartermijn")
 OUTBOX = SystemActor("uitgaande post")
 DEMO = SystemActor("demo")
 COMMAND = SystemActor("beheercommando")
+# A partner's contact answering a forwarded signal through its signed link (no account).
+PARTNER_LINK = SystemActor("partnerlink")
+# The daily job that reminds partners of overdue forwarded signals.
+DOORZET_HERINNERING = SystemActor("herinnering doorzetting")

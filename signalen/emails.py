@@ -7,6 +7,7 @@ from django.urls import reverse
 from notificaties import registry
 
 DOORGEZET_MAIL = "signalen.doorgezet"
+DOORZET_HERINNERING_MAIL = "signalen.doorzet_herinnering"
 DRAAGVLAK_MAIL = "signalen.draagvlak"
 INTREKKEN_MAIL = "signalen.huishouden_intrekken"
 
@@ -29,7 +30,44 @@ def doorgezet_mail_context(context: dict) -> dict:
     if signaal is None or partner is None:
         raise registry.BerichtVervallen("het signaal of de partner bestaat niet meer")
     door = User.objects.filter(pk=context.get("door_id")).first()
-    return {"signaal": signaal, "partner": partner, "team": signaal.team, "door": door}
+    result = {"signaal": signaal, "partner": partner, "team": signaal.team, "door": door}
+    result.update(_doorzetting_context(context.get("doorzetting_id")))
+    return result
+
+
+def _doorzetting_context(doorzetting_id) -> dict:
+    """The answer link and the follow-up date of an open forward; nothing for a closed one (or
+    a row queued before forwards had a follow-up)."""
+    from .models import Doorzetting
+    from .services.doorzetten import doorzetting_link
+
+    doorzetting = Doorzetting.objects.filter(pk=doorzetting_id, gesloten_at__isnull=True).first()
+    if doorzetting is None:
+        return {}
+    return {"doorzetting": doorzetting, "link": doorzetting_link(doorzetting=doorzetting)}
+
+
+def doorzet_herinnering_context(context: dict) -> dict:
+    """The one reminder of an overdue forward: what and where (as in the first mail) and the
+    answer link. Dropped when the forward was closed in the meantime."""
+    from .models import Doorzetting
+
+    doorzetting = (
+        Doorzetting.objects.select_related(
+            "signaal", "signaal__team", "signaal__thema", "signaal__buurt", "partner"
+        )
+        .filter(pk=context["doorzetting_id"])
+        .first()
+    )
+    if doorzetting is None or doorzetting.gesloten_at is not None:
+        raise registry.BerichtVervallen("de doorverwijzing is afgesloten of bestaat niet meer")
+    signaal = doorzetting.signaal
+    return {
+        "signaal": signaal,
+        "partner": doorzetting.partner,
+        "team": signaal.team,
+        **_doorzetting_context(doorzetting.pk),
+    }
 
 
 def draagvlak_mail_context(context: dict) -> dict:
@@ -92,6 +130,12 @@ def register_emails() -> None:
         subject_template="signalen/email/doorgezet_subject.txt",
         body_template="signalen/email/doorgezet_body.txt",
         build=doorgezet_mail_context,
+    )
+    registry.register(
+        naam=DOORZET_HERINNERING_MAIL,
+        subject_template="signalen/email/doorzet_herinnering_subject.txt",
+        body_template="signalen/email/doorzet_herinnering_body.txt",
+        build=doorzet_herinnering_context,
     )
     registry.register(
         naam=DRAAGVLAK_MAIL,

@@ -27,7 +27,7 @@ from buurten.models import (
 from buurten.widgets import GeoJSONField
 from core.forms import DateInput, ModelMultipleChoiceField
 
-from .models import AANTAL_ANONIEM, Kanaal, Status, Thema
+from .models import AANTAL_ANONIEM, DoorzetAntwoord, Kanaal, Status, Thema
 from .selectors.pages import SignaalFilter, thema_list_for_team
 from .services.fotos import SchoneFoto, foto_clean, fotos_check_budget
 
@@ -381,4 +381,23 @@ class HuishoudenIntrekkenForm(forms.Form):
     )
     email = forms.CharField(
         label=_("E-mailadres"), max_length=254, help_text=_("Hierheen sturen we de link om te bevestigen.")
+    )
+
+
+class DoorzetAntwoordForm(forms.Form):
+    """The partner's answer to a forwarded signal (its link), or the coördinator recording it.
+    The rule (a note for "niet onze taak", a closed forward) is `doorzetting_beantwoorden`'s."""
+
+    antwoord = forms.ChoiceField(
+        label=_("Wat doen jullie ermee?"),
+        choices=DoorzetAntwoord.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies opgepakt, afgehandeld of niet onze taak.")},
+    )
+    notitie = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Verplicht bij ‘niet onze taak’: het team leest dit bij de nieuwe triage."),
     )

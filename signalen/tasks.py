@@ -7,7 +7,7 @@ A task imports its service inside its body, so services may import this module t
 from celery import shared_task
 from django.db import OperationalError
 
-from core.actors import RETENTION, TALLY
+from core.actors import DOORZET_HERINNERING, RETENTION, TALLY
 
 
 # A lost database or broker connection is retried; the tally is idempotent, so a retry (or a
@@ -57,3 +57,13 @@ def retentie_daily() -> dict:
     from .services.retentie import retentie_run
 
     return retentie_run(door=RETENTION)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+def doorzet_herinneringen() -> dict:
+    """One reminder per overdue forwarded signal to its partner; runs daily from Celery beat.
+    A retry or a second run sends nothing twice: each forward is marked reminded in the same
+    transaction that queues its mail, and the outbox key is per forward."""
+    from .services.doorzetten import doorzettingen_herinneren
+
+    return {"herinnerd": doorzettingen_herinneren(door=DOORZET_HERINNERING)}

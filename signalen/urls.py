@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import dashboard, instellingen, intrekken, lijst, loggen, signaal, wijkrondes
+from .views import dashboard, doorzetten, instellingen, intrekken, lijst, loggen, signaal, wijkrondes
 
 app_name = "signalen"
 
@@ -17,6 +17,7 @@ signaal_patterns = [
     path("<int:pk>/steun/<int:steun_pk>/intrekken/", signaal.steun_intrekken, name="steun_intrekken"),
     path("<int:pk>/fotos/", signaal.foto_toevoegen, name="foto_toevoegen"),
     path("<int:pk>/status/", signaal.status_wijzigen, name="status_wijzigen"),
+    path("<int:pk>/doorzetting/", doorzetten.doorzetting_vastleggen, name="doorzetting_vastleggen"),
     path("foto/<uuid:uuid>/", signaal.foto, name="foto"),
     path("wijkrondes/", wijkrondes.wijkronde_list, name="wijkrondes"),
     path("wijkrondes/nieuw/", wijkrondes.wijkronde_nieuw, name="wijkronde_nieuw"),
@@ -32,6 +33,8 @@ urlpatterns = [
         intrekken.huishouden_intrekken_bevestigen,
         name="huishouden_intrekken_bevestigen",
     ),
+    # Public: the partner answers a forwarded signal through its signed link (no account).
+    path("doorgezet/<str:token>/", doorzetten.doorzetting_antwoord, name="doorzetting_antwoord"),
     # A signalen rule stored on the team, so the page sits with the team's other pages.
     path("teams/<int:team_id>/instellingen/", instellingen.team_instellingen, name="team_instellingen"),
 ]

@@ -91,7 +91,11 @@ ALLOWED_TRANSITIONS: dict[tuple[str, str], Rule] = {
         A.COORDINATOR, A.SYSTEEM, reden_verplicht=True, why="Back to triage: not the partner's task."
     ),
     (S.IN_ACTIE, S.DRAAGVLAK_BEREIKT): _rule(
-        A.COORDINATOR, reden_verplicht=True, why="Back to triage: the actie it was in was stopped."
+        A.COORDINATOR,
+        A.SYSTEEM,
+        reden_verplicht=True,
+        why="Back to triage: the actie it was in was stopped, or the partner that took a forwarded "
+        "task up returns it as not its task (through its link: then the system acts).",
     ),
     (S.IN_ACTIE, S.AFGEROND): _rule(A.TEAMLID, A.SYSTEEM, why="The action is done."),
     # Reopening a closed signal needs a reason, so the history explains it.

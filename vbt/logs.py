@@ -20,6 +20,8 @@ TOKEN_PREFIXES = (
     "/accounts/confirm-email/",
     # A household's withdrawal link (signalen.services.intrekken).
     "/steun-intrekken/",
+    # A partner's answer link to a forwarded signal (signalen.services.doorzetten).
+    "/doorgezet/",
 )
 _TOKEN = re.compile("(" + "|".join(TOKEN_PREFIXES) + r")[^/?#\s\"']+", flags=re.IGNORECASE)
 # A query string after a path (".../x?a=b"), not a question mark in a sentence.

@@ -23,7 +23,17 @@ from buurten.selectors import sees_all, team_ids_for_user
 from core.admin import BadInputAdminMixin
 from core.forms import add_service_errors
 
-from ..models import Signaal, Status, StatusWijziging, Steunbetuiging, Thema, TriageUitkomst, Wijkronde
+from ..forms import DoorzetAntwoordForm
+from ..models import (
+    Doorzetting,
+    Signaal,
+    Status,
+    StatusWijziging,
+    Steunbetuiging,
+    Thema,
+    TriageUitkomst,
+    Wijkronde,
+)
 from ..selectors import signaal_list_for_user, user_is_coordinator
 from ..services import (
     VerwijderReden,
@@ -34,6 +44,7 @@ from ..services import (
     steun_withdraw,
     themas,
 )
+from ..services.doorzetten import OPVOLGEN_WERKDAGEN, doorzetting_beantwoorden, opvolgen_werkdagen_clean
 from . import avg, teams  # noqa: F401  the team admin with signalen's settings; the AVG export
 
 
@@ -165,6 +176,23 @@ class SteunInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DoorzettingInline(ReadOnlyInline):
+    model = Doorzetting
+    fk_name = "signaal"
+    fields = [
+        "created_at",
+        "partner",
+        "opvolgen_op",
+        "antwoord",
+        "notitie",
+        "beantwoord_at",
+        "beantwoord_door",
+        "herinnerd_at",
+        "gesloten_at",
+    ]
+    readonly_fields = fields
+
+
 class TriageForm(forms.Form):
     uitkomst = forms.ChoiceField(
         label=_("Uitkomst"), choices=TriageUitkomst.choices, widget=forms.RadioSelect
@@ -173,12 +201,28 @@ class TriageForm(forms.Form):
         label=_("Doorzetten naar (bij primaire taak)"), queryset=Partner.objects.none(), required=False
     )
     reden = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    opvolgen_werkdagen = forms.IntegerField(
+        label=_("Opvolgen na (werkdagen, bij primaire taak)"),
+        initial=OPVOLGEN_WERKDAGEN,
+        help_text=_("Weekenden en feestdagen tellen niet mee; 1 tot en met 60."),
+        required=False,
+        error_messages={"invalid": _("Vul een heel aantal werkdagen in.")},
+    )
 
     def __init__(self, *args, gemeente_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(gemeente_id__in=gemeente_ids).order_by(
             "naam"
         )
+
+    def clean_opvolgen_werkdagen(self):
+        werkdagen = self.cleaned_data["opvolgen_werkdagen"]
+        if werkdagen is None:
+            return OPVOLGEN_WERKDAGEN
+        try:
+            return opvolgen_werkdagen_clean(werkdagen)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["opvolgen_werkdagen"]) from None
 
 
 class VerwijderForm(forms.Form):
@@ -250,8 +294,8 @@ class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
         "created_at",
     ]
     fields = readonly_fields
-    inlines = [SteunInline, StatusWijzigingInline]
-    actions = ["triage_action", "afwijzen_action", "verwijderen_action"]
+    inlines = [DoorzettingInline, SteunInline, StatusWijzigingInline]
+    actions = ["triage_action", "partner_antwoord_action", "afwijzen_action", "verwijderen_action"]
 
     def get_queryset(self, request):
         return signaal_list_for_user(user=request.user)
@@ -319,6 +363,7 @@ class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
                         door=request.user,
                         partner=data["partner"],
                         reden=data["reden"],
+                        opvolgen_werkdagen=data["opvolgen_werkdagen"],
                     ),
                     _("%(aantal)s signaal/signalen getrieerd."),
                 )
@@ -326,6 +371,49 @@ class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
         else:
             form = TriageForm(gemeente_ids=gemeente_ids)
         return self._intermediate(request, signalen, form, _("Signalen trieren"), "triage_action")
+
+    @admin.action(description=_("Leg het antwoord van de partner vast (doorgezet signaal)"))
+    def partner_antwoord_action(self, request, queryset):
+        signalen = self._selected_for_coordinator(request, queryset)
+        if not signalen:
+            return None
+        open_per_signaal = {
+            d.signaal_id: d
+            for d in Doorzetting.objects.filter(
+                signaal__in=[s.pk for s in signalen], gesloten_at__isnull=True
+            ).order_by("pk")
+        }
+        zonder = [s for s in signalen if s.pk not in open_per_signaal]
+        for signaal in zonder:
+            self.message_user(
+                request,
+                _("%(titel)s: dit signaal heeft geen open doorverwijzing.") % {"titel": signaal.titel},
+                messages.ERROR,
+            )
+        signalen = [s for s in signalen if s.pk in open_per_signaal]
+        if not signalen:
+            return None
+        if "toepassen" in request.POST:
+            form = DoorzetAntwoordForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                self._run(
+                    request,
+                    signalen,
+                    lambda s: doorzetting_beantwoorden(
+                        doorzetting=open_per_signaal[s.pk],
+                        antwoord=data["antwoord"],
+                        notitie=data["notitie"],
+                        door=request.user,
+                    ),
+                    _("%(aantal)s antwoord(en) van de partner vastgelegd."),
+                )
+                return None
+        else:
+            form = DoorzetAntwoordForm()
+        return self._intermediate(
+            request, signalen, form, _("Antwoord van de partner vastleggen"), "partner_antwoord_action"
+        )
 
     @admin.action(description=_("Wijs af (met reden)"))
     def afwijzen_action(self, request, queryset):

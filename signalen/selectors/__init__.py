@@ -2,10 +2,12 @@
 
 - `signalen.selectors.signalen`: the access rule for signals (`signaal_list_for_user`) and the reads
   that pages, the admin, services and tasks share.
+- `signalen.selectors.doorzettingen`: forwarded signals (`doorzettingen_te_laat`: the overdue ones).
 - `signalen.selectors.pages`: reads that only the pages need (the filtered list, map GeoJSON, one
   signal with its support and history, walks, the dashboard).
 """
 
+from .doorzettingen import doorzettingen_for_signaal, doorzettingen_te_laat
 from .signalen import (
     EARTH_RADIUS_M,
     actors_for_user,
@@ -28,6 +30,8 @@ __all__ = [
     "coordinator_emails",
     "coordinator_emails_by_team",
     "distance_m",
+    "doorzettingen_for_signaal",
+    "doorzettingen_te_laat",
     "signaal_get_for_user",
     "signaal_waits_for_second_factor",
     "signaal_list_for_user",

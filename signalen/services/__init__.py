@@ -7,6 +7,8 @@ and tasks call these; none of them repeats a rule.
   steun_herberekenen_team
 - `signalen.services.huishouden`: huishouden_hash (postcode + huisnummer → keyed hash)
 - `signalen.services.status`: signaal_status_change (the only status change), signaal_triage
+- `signalen.services.doorzetten`: a forward's follow-up (doorzetting_beantwoorden, the partner's
+  signed link, doorzettingen_herinneren)
 - `signalen.services.tally`: signalen_tally (the support tally and the draagvlak threshold)
 - `signalen.services.bewaren`: signalen_purge_expired (retention: closed signals past the team's term)
 - `signalen.services.inzage`: signaal_vertrouwelijk_gelezen, signalen_export_record (audited reads)

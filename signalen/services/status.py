@@ -14,9 +14,10 @@ from core.actors import is_system, require_actor
 from notificaties.services import notificatie_queue
 
 from ..emails import DOORGEZET_MAIL
-from ..models import Signaal, Status, StatusWijziging, TriageUitkomst
+from ..models import Doorzetting, Signaal, Status, StatusWijziging, TriageUitkomst
 from ..selectors import actors_for_user
 from ..workflow import REDEN_VERPLICHT, Actor, rule_for
+from .doorzetten import OPVOLGEN_WERKDAGEN, doorzetting_open, opvolgen_werkdagen_clean
 from .steun import tally_support_queue
 
 
@@ -111,9 +112,23 @@ def status_apply(
         )
     _history_write(history, naar=naar, door=door, reden=reden, now=now)
     _audit_write(signalen, history, naar=naar, door=door)
+    _doorzettingen_close(history, naar=naar, now=now)
     if reopened:
         tally_support_queue(signaal_ids=reopened)
     return len(history)
+
+
+_DOORGEZET_STATUSES = (Status.GETRIEERD, Status.IN_ACTIE)
+
+
+def _doorzettingen_close(history: list[tuple[int, str]], *, naar: str, now) -> None:
+    """A signal that leaves triage's outcome (closed, back to triage) closes its open forward,
+    and with it the partner's link. Only signals that were triaged can have one (not the tally's)."""
+    if naar in _DOORGEZET_STATUSES:
+        return
+    ids = [pk for pk, van in history if van in _DOORGEZET_STATUSES]
+    if ids:
+        Doorzetting.objects.filter(signaal_id__in=ids, gesloten_at__isnull=True).update(gesloten_at=now)
 
 
 def _audit_write(signalen: list, history: list[tuple[int, str]], *, naar: str, door) -> None:
@@ -200,10 +215,17 @@ def signaal_status_change(
 
 @transaction.atomic
 def signaal_triage(
-    *, signaal: Signaal, uitkomst: str, door, partner: Partner | None = None, reden: str = ""
+    *,
+    signaal: Signaal,
+    uitkomst: str,
+    door,
+    partner: Partner | None = None,
+    reden: str = "",
+    opvolgen_werkdagen: int = OPVOLGEN_WERKDAGEN,
 ) -> Signaal:
     """A coördinator triages a signal with draagvlak: integraal (a VBT-actie follows) or
-    primaire taak (forwarded to one partner of the gemeente, who gets an e-mail after commit).
+    primaire taak (forwarded to one partner of the gemeente, followed up after
+    `opvolgen_werkdagen` working days (1–60); the partner gets an e-mail with its answer link).
     """
     require_actor(door)
     locked = _lock(signaal, None)
@@ -219,6 +241,10 @@ def signaal_triage(
             errors["partner"] = [
                 _("Deze partner heeft geen contact-e-mailadres voor doorgezette signalen; vul dat eerst in.")
             ]
+        try:
+            opvolgen_werkdagen = opvolgen_werkdagen_clean(opvolgen_werkdagen)
+        except ValidationError as fout:
+            errors.update(fout.message_dict)
     elif partner is not None:
         errors["partner"] = [_("Een integraal signaal wordt niet doorgezet; kies geen partner.")]
     if errors:
@@ -244,11 +270,14 @@ def signaal_triage(
     ):
         setattr(signaal, field, getattr(locked, field))
     if uitkomst == TriageUitkomst.PRIMAIRE_TAAK:
-        _doorgezet_mail_queue(locked, partner=partner, door=door)
+        doorzetting = doorzetting_open(
+            signaal=locked, partner=partner, werkdagen=opvolgen_werkdagen, door=door
+        )
+        _doorgezet_mail_queue(locked, partner=partner, door=door, doorzetting=doorzetting)
     return locked
 
 
-def _doorgezet_mail_queue(signaal: Signaal, *, partner: Partner, door) -> None:
+def _doorgezet_mail_queue(signaal: Signaal, *, partner: Partner, door, doorzetting: Doorzetting) -> None:
     """The partner's mail about a forwarded signal, in the triage's transaction: one per
     triage (its status change) and address."""
     wijziging_id = (
@@ -260,6 +289,11 @@ def _doorgezet_mail_queue(signaal: Signaal, *, partner: Partner, door) -> None:
     notificatie_queue(
         ontvanger=partner.contact_email,
         soort=DOORGEZET_MAIL,
-        context={"signaal_id": signaal.pk, "partner_id": partner.pk, "door_id": door.pk},
+        context={
+            "signaal_id": signaal.pk,
+            "partner_id": partner.pk,
+            "door_id": door.pk,
+            "doorzetting_id": doorzetting.pk,
+        },
         sleutel=f"doorgezet:{signaal.pk}:{wijziging_id}:{partner.contact_email}",
     )

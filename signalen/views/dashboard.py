@@ -1,4 +1,4 @@
-"""The coördinator's dashboard: signals with draagvlak that wait for triage."""
+"""The coördinator's dashboard: signals with draagvlak that wait for triage, overdue forwards."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from buurten.selectors import (
     coordinates_any_team,
 )
 
-from ..selectors import pages
+from ..selectors import doorzettingen_te_laat, pages
 
 
 @coordinator_mfa_required
@@ -23,4 +23,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not coordinates_any_team(user=request.user):
         raise PermissionDenied(_("Alleen coördinatoren hebben een dashboard."))
     signalen = list(pages.signaal_list_wacht_op_triage(user=request.user)[:200])
-    return render(request, "signalen/dashboard.html", {"signalen": signalen})
+    te_laat = list(doorzettingen_te_laat(user=request.user)[:200])
+    return render(request, "signalen/dashboard.html", {"signalen": signalen, "te_laat": te_laat})

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,12 +20,20 @@ from buurten.widgets import kaart_config
 from core.forms import add_service_errors
 
 from ..forms import (
+    DoorzetAntwoordForm,
     FotoForm,
     StatusForm,
     SteunAnoniemForm,
     SteunHuishoudenForm,
 )
-from ..selectors import pages, signaal_get_for_user, signaal_waits_for_second_factor
+from ..models import Status
+from ..selectors import (
+    doorzettingen_for_signaal,
+    pages,
+    signaal_get_for_user,
+    signaal_waits_for_second_factor,
+    user_is_coordinator,
+)
 from ..services.fotos import foto_add, foto_content_type
 from ..services.inzage import signaal_vertrouwelijk_gelezen
 from ..services.status import signaal_status_change
@@ -37,6 +46,14 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
     # Every showing of a confidential signal's page is on record (BIO), a re-shown form too.
     signaal_vertrouwelijk_gelezen(signaal=context["signaal"], door=request.user)
     keuzes = pages.status_keuzes_for_user(user=request.user, signaal=context["signaal"])
+    # Only a signal that was ever triaged can have been forwarded (its history is loaded already).
+    ooit_getrieerd = any(h.naar == Status.GETRIEERD for h in context["historie"])
+    doorzettingen = doorzettingen_for_signaal(signaal=context["signaal"]) if ooit_getrieerd else []
+    open_doorzetting = next((d for d in doorzettingen if d.gesloten_at is None), None)
+    if open_doorzetting is not None and user_is_coordinator(
+        user=request.user, team=context["signaal"].team_id
+    ):
+        context["antwoord_form"] = forms.get("antwoord_form") or DoorzetAntwoordForm()
     context.update(
         {
             "status_form": forms.get("status_form") or (StatusForm(keuzes=keuzes) if keuzes else None),
@@ -45,6 +62,9 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
             "foto_form": forms.get("foto_form") or FotoForm(),
             "kaart_config": kaart_config(),
             "punt_geojson": pages.signalen_geojson(signalen=[context["signaal"]]),
+            "doorzettingen": doorzettingen,
+            "open_doorzetting": open_doorzetting,
+            "vandaag": timezone.localdate(),
         }
     )
     return render(request, "signalen/signaal_detail.html", context, status=status)

@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
 from buurten.models import PartnerInzet, Rol
-from signalen.models import Status, StatusWijziging
+from signalen.models import Doorzetting, Status, StatusWijziging
+from signalen.services.doorzetten import doorzetting_token
 from tests import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,7 +94,19 @@ def markup_world(db):
         created_by=lid,
     )
     StatusWijziging.objects.create(signaal=signaal, van="", naar=Status.NIEUW, door=lid, reden=veld("Reden"))
+    # A forward with the partner's note: on the signal page, the dashboard and the partner's link.
+    StatusWijziging.objects.create(
+        signaal=signaal, van=Status.DRAAGVLAK_BEREIKT, naar=Status.GETRIEERD, door=lid
+    )
+    doorzetting = Doorzetting.objects.create(
+        signaal=signaal,
+        partner=partner,
+        opvolgen_op="2020-01-06",
+        antwoord="opgepakt",
+        notitie=veld("Notitie"),
+    )
     return {
+        "doorzetting": doorzetting,
         "team": team,
         "buurt": buurt,
         "subgebied": subgebied,
@@ -213,8 +226,12 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     bewaker.bezoek(f"/signalen/{signaal.pk}/")
     expect(page.get_by_text(veld("Omschrijving"))).to_be_visible()
     expect(page.get_by_text(veld("Reden"))).to_be_visible()
+    expect(page.get_by_text(veld("Notitie"))).to_be_visible()
     expect(page.locator(".leaflet-container")).to_have_count(1)
     bewaker.bezoek("/signalen/dashboard/")
+    expect(page.get_by_role("link", name=veld("Titel")).first).to_be_visible()
+    bewaker.bezoek(f"/doorgezet/{doorzetting_token(doorzetting=markup_world['doorzetting'])}/")
+    expect(page.get_by_text(veld("Titel"))).to_be_visible()
     bewaker.bezoek("/signalen/nieuw/")
     bewaker.bezoek(f"/signalen/nieuw/?wijkronde={wijkronde.pk}")
     expect(page.locator(".kaart.leaflet-container")).to_have_count(1)

@@ -192,6 +192,8 @@ CELERY_BEAT_SCHEDULE = {
     "tally-support": {"task": "signalen.tasks.tally_support", "schedule": 300.0},
     # One daily retention run (AVG); it includes the purge of closed signals past their term.
     "retentie-daily": {"task": "signalen.tasks.retentie_daily", "schedule": 24 * 3600.0},
+    # One reminder to the partner of each forwarded signal past its follow-up date.
+    "doorzet-herinneringen": {"task": "signalen.tasks.doorzet_herinneringen", "schedule": 24 * 3600.0},
     "resend-due-mail": {"task": "notificaties.tasks.berichten_resend_due", "schedule": 60.0},
 }
 
