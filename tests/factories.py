@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from acties import models as am
 from buurten import models as bm
 from signalen import models as sm
 
@@ -146,6 +147,56 @@ class SteunbetuigingFactory(factory.django.DjangoModelFactory):
     kanaal = sm.Kanaal.HUISBEZOEK
     datum = factory.LazyFunction(lambda: timezone.localdate())
     huishouden_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ActieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.Actie
+
+    team = factory.SubFactory(TeamFactory)
+    titel = factory.Sequence(lambda n: f"Actie {n}")
+    omschrijving = "Samen met de buurt aanpakken."
+    buurt = factory.LazyAttribute(lambda o: o.team.buurten.first())
+    trekker = factory.SubFactory(PartnerFactory, gemeente=factory.SelfAttribute("..team.gemeente"))
+
+
+class ActieSignaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.ActieSignaal
+
+    actie = factory.SubFactory(ActieFactory)
+    signaal = factory.SubFactory(
+        SignaalFactory,
+        team=factory.SelfAttribute("..actie.team"),
+        buurt=factory.SelfAttribute("..actie.buurt"),
+    )
+
+
+class MijlpaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.Mijlpaal
+
+    actie = factory.SubFactory(ActieFactory)
+    titel = factory.Sequence(lambda n: f"Mijlpaal {n}")
+    gewicht = 1
+
+
+class VoortgangsupdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.Voortgangsupdate
+
+    actie = factory.SubFactory(ActieFactory)
+    datum = factory.LazyFunction(lambda: timezone.localdate())
+    tekst = factory.Sequence(lambda n: f"Update {n}: we hebben de buurt opgeruimd.")
+    partner = factory.LazyAttribute(lambda o: o.actie.trekker)
+
+
+class BewonerTrekkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = am.BewonerTrekker
+
+    actie = factory.SubFactory(ActieFactory)
+    aantal = 1
 
 
 def days_ago(n: int) -> dt.date:
