@@ -91,7 +91,12 @@ def build_world() -> SimpleNamespace:
         steun_totaal=3,
     )
     Foto.objects.create(
-        signaal=w.open, uuid="0b0e7a52-1c1f-4d6e-9c51-0123456789ab", formaat="jpg", bestand="x.jpg", breedte=10, hoogte=10
+        signaal=w.open,
+        uuid="0b0e7a52-1c1f-4d6e-9c51-0123456789ab",
+        formaat="jpg",
+        bestand="x.jpg",
+        breedte=10,
+        hoogte=10,
     )
     f.SteunbetuigingFactory(
         signaal=w.open,
@@ -105,7 +110,11 @@ def build_world() -> SimpleNamespace:
     )
     w.gevoelig = signaal(titel="Drugsoverlast in de straat", thema=w.drugs, lat=50.8464, lon=5.6835)
     w.vertrouwelijk = signaal(
-        titel="GEHEIMVERTROUWELIJK", omschrijving="GEHEIMVERTROUWELIJK", vertrouwelijk=True, lat=50.8401, lon=5.6801
+        titel="GEHEIMVERTROUWELIJK",
+        omschrijving="GEHEIMVERTROUWELIJK",
+        vertrouwelijk=True,
+        lat=50.8401,
+        lon=5.6801,
     )
     w.persoon = signaal(
         titel="GEHEIMPERSOON",
@@ -135,7 +144,11 @@ def build_world() -> SimpleNamespace:
         status_gewijzigd_at=now,
     )
     StatusWijziging.objects.create(
-        signaal=w.doorgezet, van=Status.DRAAGVLAK_BEREIKT, naar=Status.GETRIEERD, door=w.lid, reden="GEHEIMTRIAGEREDEN"
+        signaal=w.doorgezet,
+        van=Status.DRAAGVLAK_BEREIKT,
+        naar=Status.GETRIEERD,
+        door=w.lid,
+        reden="GEHEIMTRIAGEREDEN",
     )
     Doorzetting.objects.create(
         signaal=w.doorgezet,
@@ -163,7 +176,11 @@ def build_world() -> SimpleNamespace:
     Notitie.objects.create(actie=w.actie, tekst="GEHEIMNOTITIE", door=w.lid)
     Notitie.objects.create(actie=w.actie, tekst="GEHEIMPARTNERNOTITIE", alleen_partner=w.politie, door=w.lid)
     f.BewonerTrekkerFactory(
-        actie=w.actie, aantal=2, voornaam="Geheimvoornaambewoner", email="geheim-bewoner@example.nl", toestemming=True
+        actie=w.actie,
+        aantal=2,
+        voornaam="Geheimvoornaambewoner",
+        email="geheim-bewoner@example.nl",
+        toestemming=True,
     )
     ActieStatusWijziging.objects.create(
         actie=w.actie,
@@ -173,7 +190,9 @@ def build_world() -> SimpleNamespace:
         partner=w.gemeente_partner,
         reden="GEHEIMACTIEREDEN",
     )
-    VoortgangWijziging.objects.create(actie=w.actie, van=50, naar=20, reden="GEHEIMVOORTGANGREDEN", door=w.lid)
+    VoortgangWijziging.objects.create(
+        actie=w.actie, van=50, naar=20, reden="GEHEIMVOORTGANGREDEN", door=w.lid
+    )
     f.ActieSignaalFactory(actie=w.actie, signaal=w.vertrouwelijk)
 
     w.klaar = f.ActieFactory(
