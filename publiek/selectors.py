@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Round
 from django.http import Http404
 from django.utils.text import slugify
@@ -38,6 +38,7 @@ from acties.models import (
     Mijlpaal,
     Voortgangsupdate,
 )
+from acties.services.voortgang import actie_voortgang
 from acties.workflow import OPEN_STATUSES as ACTIE_OPEN
 from buurten.models import Buurt, PartnerInzet, Team
 from core.geojson import feature_collection, point
@@ -220,24 +221,17 @@ class BuurtPagina:
     geholpen_totaal: dict[str, int]
 
 
-def voortgang(actie: Actie, *, totaal_gewicht: int | None, gedaan_gewicht: int | None) -> int:
-    """An actie's progress in %: the weighted share of milestones done, else the hand-set value."""
-    if totaal_gewicht:
-        return round(100 * (gedaan_gewicht or 0) / totaal_gewicht)
-    return actie.voortgang_handmatig
-
-
 def _acties_met_voortgang(qs: QuerySet[Actie]) -> QuerySet[Actie]:
-    return qs.select_related("trekker").annotate(
-        totaal_gewicht=Sum("mijlpalen__gewicht"),
-        gedaan_gewicht=Sum("mijlpalen__gewicht", filter=Q(mijlpalen__gedaan_at__isnull=False)),
+    # acties' own rule (weighted milestones, else the hand-set value) reads the prefetched list.
+    return qs.select_related("trekker").prefetch_related(
+        Prefetch("mijlpalen", queryset=Mijlpaal.objects.order_by("volgorde", "id"))
     )
 
 
 def _actie_regel(a: Actie) -> ActieRegel:
     return ActieRegel(
         actie=a,
-        voortgang=voortgang(a, totaal_gewicht=a.totaal_gewicht, gedaan_gewicht=a.gedaan_gewicht),
+        voortgang=actie_voortgang(a),
         zoekt_bewoners=a.bewoners_aantal == 0 and a.status in ACTIE_OPEN,
     )
 
@@ -454,7 +448,7 @@ def actie_pagina(*, actie_id: int) -> ActiePagina:
         )
     except Actie.DoesNotExist as exc:
         raise Http404("actie") from exc
-    mijlpalen = list(actie.mijlpalen.order_by("volgorde", "id"))
+    mijlpalen = list(actie.mijlpalen.all())
     updates = list(actie.updates.select_related("partner").order_by("-datum", "-created_at", "-id"))
     tijdlijn = [
         Gebeurtenis(datum=u.datum, soort="update", tekst=u.tekst, partner=u.partner.naam, update=u)
@@ -485,7 +479,7 @@ def actie_pagina(*, actie_id: int) -> ActiePagina:
     geholpen = _geholpen([actie.pk]).get(actie.pk, {})
     return ActiePagina(
         actie=actie,
-        voortgang=voortgang(actie, totaal_gewicht=actie.totaal_gewicht, gedaan_gewicht=actie.gedaan_gewicht),
+        voortgang=actie_voortgang(actie),
         zoekt_bewoners=actie.bewoners_aantal == 0 and actie.status in ACTIE_OPEN,
         mijlpalen=mijlpalen,
         tijdlijn=tijdlijn,

@@ -5,7 +5,6 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from acties import models as am
 from buurten import models as bm
 from signalen import models as sm
 
@@ -149,56 +148,6 @@ class SteunbetuigingFactory(factory.django.DjangoModelFactory):
     huishouden_hash = factory.Sequence(lambda n: f"{n:064x}")
 
 
-class ActieFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.Actie
-
-    team = factory.SubFactory(TeamFactory)
-    titel = factory.Sequence(lambda n: f"Actie {n}")
-    omschrijving = "Samen met de buurt aanpakken."
-    buurt = factory.LazyAttribute(lambda o: o.team.buurten.first())
-    trekker = factory.SubFactory(PartnerFactory, gemeente=factory.SelfAttribute("..team.gemeente"))
-
-
-class ActieSignaalFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.ActieSignaal
-
-    actie = factory.SubFactory(ActieFactory)
-    signaal = factory.SubFactory(
-        SignaalFactory,
-        team=factory.SelfAttribute("..actie.team"),
-        buurt=factory.SelfAttribute("..actie.buurt"),
-    )
-
-
-class MijlpaalFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.Mijlpaal
-
-    actie = factory.SubFactory(ActieFactory)
-    titel = factory.Sequence(lambda n: f"Mijlpaal {n}")
-    gewicht = 1
-
-
-class VoortgangsupdateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.Voortgangsupdate
-
-    actie = factory.SubFactory(ActieFactory)
-    datum = factory.LazyFunction(lambda: timezone.localdate())
-    tekst = factory.Sequence(lambda n: f"Update {n}: we hebben de buurt opgeruimd.")
-    partner = factory.LazyAttribute(lambda o: o.actie.trekker)
-
-
-class BewonerTrekkerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.BewonerTrekker
-
-    actie = factory.SubFactory(ActieFactory)
-    aantal = 1
-
-
 def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
@@ -255,3 +204,33 @@ class MijlpaalFactory(factory.django.DjangoModelFactory):
     actie = factory.SubFactory(ActieFactory)
     titel = factory.Sequence(lambda n: f"Mijlpaal {n}")
     gewicht = 1
+
+
+class ActieSignaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.ActieSignaal"
+
+    actie = factory.SubFactory(ActieFactory)
+    signaal = factory.SubFactory(
+        SignaalFactory,
+        team=factory.SelfAttribute("..actie.team"),
+        buurt=factory.SelfAttribute("..actie.buurt"),
+    )
+
+
+class VoortgangsupdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.Voortgangsupdate"
+
+    actie = factory.SubFactory(ActieFactory)
+    datum = factory.LazyFunction(lambda: timezone.localdate())
+    tekst = factory.Sequence(lambda n: f"Update {n}: we hebben de buurt opgeruimd.")
+    partner = factory.LazyAttribute(lambda o: o.actie.trekker)
+
+
+class BewonerTrekkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.BewonerTrekker"
+
+    actie = factory.SubFactory(ActieFactory)
+    aantal = 1

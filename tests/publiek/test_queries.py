@@ -60,7 +60,7 @@ def count(client, django_assert_max_num_queries, url: str, limit: int) -> None:
 def test_the_public_pages_query_count_is_fixed(client, django_assert_max_num_queries, n):
     w = build_world()
     grow(w, n)
-    count(client, django_assert_max_num_queries, "/buurt/malberg/", 16)
+    count(client, django_assert_max_num_queries, "/buurt/malberg/", 18)
     count(client, django_assert_max_num_queries, "/", 3)
     count(client, django_assert_max_num_queries, "/buurt/malberg/feed/", 6)
     count(client, django_assert_max_num_queries, f"/actie/{w.actie.pk}/", 10)
