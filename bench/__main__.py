@@ -23,6 +23,7 @@ ROWS = [
     "bench.buurten:point_lookup",
     "bench.signalen:tally_full",
     "bench.signalen:tally_incremental",
+    "bench.publiek:buurtpagina",
 ]
 
 

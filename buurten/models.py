@@ -185,7 +185,8 @@ class Team(models.Model):
         Partner, through="PartnerInzet", related_name="teams", verbose_name=_("partners")
     )
 
-    # Gezamenlijk doel: the text is public, the commitments per partner are not.
+    # Gezamenlijk doel: the text and each partner's commitment (PartnerInzet.toezegging) are on the
+    # public buurt page; what the team asks of a partner (PartnerInzet.gevraagd) is not.
     doel = models.TextField(_("gezamenlijk doel"), blank=True)
     doel_start = models.DateField(_("startdatum doel"), null=True, blank=True)
     doel_evaluatie = models.DateField(_("evaluatiedatum doel"), null=True, blank=True)

@@ -6,7 +6,7 @@ from .views import uitnodigingen
 app_name = "buurten"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # "/" is publiek.views.home, which hands a logged-in person to views.home.
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/doel/", views.team_doel, name="team_doel"),
     path("teams/<int:team_id>/leden/", views.team_leden, name="team_leden"),

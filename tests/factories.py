@@ -204,3 +204,33 @@ class MijlpaalFactory(factory.django.DjangoModelFactory):
     actie = factory.SubFactory(ActieFactory)
     titel = factory.Sequence(lambda n: f"Mijlpaal {n}")
     gewicht = 1
+
+
+class ActieSignaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.ActieSignaal"
+
+    actie = factory.SubFactory(ActieFactory)
+    signaal = factory.SubFactory(
+        SignaalFactory,
+        team=factory.SelfAttribute("..actie.team"),
+        buurt=factory.SelfAttribute("..actie.buurt"),
+    )
+
+
+class VoortgangsupdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.Voortgangsupdate"
+
+    actie = factory.SubFactory(ActieFactory)
+    datum = factory.LazyFunction(lambda: timezone.localdate())
+    tekst = factory.Sequence(lambda n: f"Update {n}: we hebben de buurt opgeruimd.")
+    partner = factory.LazyAttribute(lambda o: o.actie.trekker)
+
+
+class BewonerTrekkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "acties.BewonerTrekker"
+
+    actie = factory.SubFactory(ActieFactory)
+    aantal = 1

@@ -18,7 +18,10 @@ class TeamDoelForm(forms.Form):
     doel = forms.CharField(
         label=_("Gezamenlijk doel"),
         required=False,
-        help_text=_("Deze tekst wordt openbaar; de inzet per partner niet."),
+        help_text=_(
+            "Deze tekst en wat elke partner inbrengt staan op de openbare buurtpagina; "
+            "wat het team van een partner vraagt niet."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     doel_start = forms.DateField(label=_("Startdatum"), required=False, widget=DateInput())

@@ -34,6 +34,7 @@ from buurten.models import (
 )
 from buurten.selectors.teams import is_coordinator, sees_all
 from core.actors import is_system, require_actor
+from core.cache import buurten_changed
 from core.geojson import (
     COORDINATEN_BUITEN_BEREIK,
     GeoJSONTeGroot,
@@ -195,6 +196,8 @@ def team_doel_update(
         setattr(team, veld, waarde)
     team.save(update_fields=list(nieuw))
     audit_record(door=door, actie="team.doel", object=team, team_id=team.pk, details={"velden": gewijzigd})
+    # The goal and the commitments are on the public buurt pages.
+    buurten_changed(*team.buurten.values_list("id", flat=True))
     for partner_id, (toezegging, gevraagd) in (inzet or {}).items():
         partner = Partner.objects.filter(pk=partner_id).first()
         if partner is None:
@@ -249,6 +252,8 @@ def partnerinzet_update(
 
 
 def _audit_inzet(*, door: Any, row: PartnerInzet, velden: list[str]) -> None:
+    # A commitment (toezegging) is on the public buurt pages; what is asked (gevraagd) is not.
+    buurten_changed(*row.team.buurten.values_list("id", flat=True))
     audit_record(
         door=door,
         actie="partnerinzet.update",

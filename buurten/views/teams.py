@@ -147,7 +147,7 @@ def lid_verwijderen(request: HttpRequest, team_id: int, lid_id: int) -> HttpResp
         else:
             messages.success(request, _("%(persoon)s is uit het team verwijderd.") % {"persoon": lid.user})
             if lid.user_id == request.user.pk:  # left the team themselves: its pages may be closed now
-                return redirect("buurten:home")
+                return redirect("/")
             return redirect("buurten:team_leden", team_id=team.pk)
     return render(
         request,

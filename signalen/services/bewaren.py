@@ -16,6 +16,7 @@ from audit.models import Resultaat
 from audit.services import audit_record, audit_record_many, audit_row
 from buurten.models import Team
 from core.actors import require_actor
+from core.cache import buurten_changed
 
 from ..models import Foto, Signaal
 from ..workflow import CLOSED_STATUSES
@@ -107,7 +108,9 @@ def signalen_purge_expired(*, door, now: dt.datetime | None = None) -> PurgeResu
     fotos = list(Foto.objects.filter(signaal_id__in=ids).values_list("signaal_id", "bestand"))
     bestanden = [naam for _signaal_id, naam in fotos]
     fotos_per_signaal = Counter(signaal_id for signaal_id, _naam in fotos)
-    rows = Signaal.objects.filter(pk__in=ids).order_by("pk").values(*BEWAARD, "team__bewaartermijn_maanden")
+    rows = list(
+        Signaal.objects.filter(pk__in=ids).order_by("pk").values(*BEWAARD, "team__bewaartermijn_maanden")
+    )
     audit_record_many(
         audit_row(
             door=door,
@@ -131,6 +134,7 @@ def signalen_purge_expired(*, door, now: dt.datetime | None = None) -> PurgeResu
         for row in rows
     )
     Signaal.objects.filter(pk__in=ids).delete()
+    buurten_changed(*{row["buurt_id"] for row in rows})
 
     def delete_files() -> None:
         for naam in bestanden:

@@ -14,6 +14,7 @@ from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, Subgebied, Te
 from buurten.selectors import buurt_for_point
 from buurten.services.teams import partner_buiten_gemeente
 from core.actors import require_actor
+from core.cache import buurten_changed
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 from ..models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
@@ -203,6 +204,7 @@ def signaal_log(
             "wijkronde_id": wijkronde.pk if wijkronde else None,
         },
     )
+    buurten_changed(buurt.pk)
     return signaal
 
 

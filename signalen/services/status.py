@@ -11,6 +11,7 @@ from audit.services import audit_record, audit_record_many, audit_row
 from buurten.models import Partner
 from buurten.services.teams import partner_buiten_gemeente
 from core.actors import is_system, require_actor
+from core.cache import buurten_changed
 from notificaties.services import notificatie_queue
 
 from ..emails import DOORGEZET_MAIL
@@ -115,6 +116,8 @@ def status_apply(
     _doorzettingen_close(history, naar=naar, now=now)
     if reopened:
         tally_support_queue(signaal_ids=reopened)
+    # The public buurt pages show statuses: their cached copies go stale after commit.
+    buurten_changed(*{signaal.buurt_id for signaal in signalen})
     return len(history)
 
 

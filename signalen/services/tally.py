@@ -47,6 +47,7 @@ from audit.services import audit_record
 from buurten.models import Team
 from core.actors import SystemActor, is_system, require_actor
 from core.bereik import Bereik
+from core.cache import buurten_changed
 from notificaties.services import NieuwBericht, notificaties_queue_bulk
 
 from ..emails import DRAAGVLAK_MAIL, MAX_IN_EMAIL
@@ -150,6 +151,7 @@ class _Row:
     team_id: int
     status: str
     draagvlak_gemeld_at: dt.datetime | None
+    buurt_id: int | None = None
     steun_huishoudens: int = 0
     steun_anoniem: int = 0
     steun_totaal: Decimal = Decimal(0)
@@ -218,7 +220,7 @@ def _raw_rows(sql: str, params: list) -> list[tuple]:
 
 
 # What the rule reads of a batch's signals: the _Row fields without a default.
-READ = ["pk", "team_id", "status", "draagvlak_gemeld_at"]
+READ = ["pk", "team_id", "status", "draagvlak_gemeld_at", "buurt_id"]
 
 _SQL_TYPES = {
     "steun_huishoudens": "integer",
@@ -387,6 +389,9 @@ def _tally_batch(
         status_apply(group, naar=naar, door=door, reden=REDENEN[naar], now=now, write=False)
     if signalen:
         _write(signalen)
+        # The counts are public (buurt pages): one version bump per batch, after its commit. Adding or
+        # withdrawing support changes nothing public until this recount, so only the tally bumps.
+        buurten_changed(*{s.buurt_id for s in signalen})
     if melden:
         _draagvlak_queue(melden, now=now)
     result.verwerkt += len(signalen)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import require_actor
+from core.cache import buurten_changed
 
 from ..models import Foto, Signaal
 from ..selectors import user_is_coordinator
@@ -69,6 +70,7 @@ def signaal_delete(*, signaal: Signaal, door, reden: str) -> None:
         "reden": reden,
     }
     pk, team_id = locked.pk, locked.team_id
+    buurten_changed(locked.buurt_id)
     locked.delete()
     foto_files_delete_on_commit(namen=bestanden)
     audit_record(

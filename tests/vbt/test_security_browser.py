@@ -269,6 +269,32 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
         bewaker.bezoek(url)
 
 
+def test_markup_on_the_public_pages_never_runs(page, markup_world):
+    """The anonymous pages (publiek): the home map's tooltips, the buurt page with its map, an actie."""
+    signaal = markup_world["signaal"]
+    actie = f.ActieFactory(
+        team=markup_world["team"],
+        buurt=markup_world["buurt"],
+        titel=veld("Actie"),
+        omschrijving=veld("Uitleg"),
+    )
+    f.VoortgangsupdateFactory(actie=actie, tekst=veld("Update"))
+    f.MijlpaalFactory(actie=actie, titel=veld("Mijlpaal"))
+    f.ActieSignaalFactory(actie=actie, signaal=signaal)
+    bewaker = Bewaker(page)
+    bewaker.bezoek("/")
+    assert kaartteksten(page, "#teamkaart", "tooltip") == [f"{veld('Buurt')} (BU09350999)"]
+    bewaker.controleer("buurtenkaart met tooltips")
+    bewaker.bezoek("/buurt/BU09350999/")  # redirected to the buurt's name
+    expect(page.get_by_role("heading", name=veld("Titel"))).to_be_visible()
+    expect(page.get_by_text(veld("Update"))).to_be_visible()
+    expect(page.locator("#buurtkaart.leaflet-container")).to_have_count(1)
+    bewaker.controleer("buurtkaart")
+    bewaker.bezoek(f"/actie/{actie.pk}/")
+    expect(page.get_by_role("heading", name=veld("Actie"))).to_be_visible()
+    expect(page.get_by_text(veld("Mijlpaal"))).to_be_visible()
+
+
 def test_a_stored_name_that_closes_the_json_script_does_not_escape_it(page, markup_world):
     """json_script escapes <, > and &: a name with </script> cannot end the data block early."""
     markup_world["buurt"].naam = "</script><script>window.__xss=1</script>"
