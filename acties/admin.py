@@ -24,10 +24,11 @@ from buurten.admin.access import AccessRuleAdmin
 from buurten.admin.filters import TeamFilter
 from buurten.admin.weigeren import RefusedActionAuditMixin
 from buurten.models import Partner, Subgebied
-from core.forms import DateInput, ModelMultipleChoiceField, add_service_errors
+from core.forms import DateInput, add_service_errors
 from signalen.admin import ReadOnlyInline, SignaalAdmin, triage_volgorde
 from signalen.models import Status
 
+from .forms import KoppelForm, NieuweActieForm
 from .models import (
     Actie,
     ActieSignaal,
@@ -40,7 +41,7 @@ from .models import (
     Voortgangsupdate,
     VoortgangWijziging,
 )
-from .selectors import open_acties_for_team, triage_queue_for_user
+from .selectors import triage_queue_for_user
 from .services import (
     TERUG_AFGEWEZEN,
     TERUG_TRIAGE,
@@ -57,35 +58,6 @@ def _fout(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(str(m) for m in error.messages)
     return str(error) or str(_("Dat mag je niet."))
-
-
-class NieuweActieForm(forms.Form):
-    titel = forms.CharField(label=_("Titel van de actie"), max_length=160)
-    omschrijving = forms.CharField(
-        label=_("Openbare omschrijving"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    trekker = forms.ModelChoiceField(label=_("Trekker (partner)"), queryset=Partner.objects.none())
-    partners = ModelMultipleChoiceField(
-        label=_("Deelnemende partners"), queryset=Partner.objects.none(), required=False
-    )
-    start = forms.DateField(label=_("Geplande start"), required=False, widget=DateInput())
-    eind = forms.DateField(label=_("Gepland einde"), required=False, widget=DateInput())
-
-    def __init__(self, *args, gemeente_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        partners = Partner.objects.filter(gemeente_id__in=gemeente_ids).order_by("naam")
-        self.fields["trekker"].queryset = partners
-        self.fields["partners"].queryset = partners
-
-
-class KoppelForm(forms.Form):
-    actie = forms.ModelChoiceField(label=_("Bestaande actie"), queryset=Actie.objects.none())
-
-    def __init__(self, *args, team_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["actie"].queryset = Actie.objects.filter(
-            pk__in=[a.pk for team_id in team_ids for a in open_acties_for_team(team=team_id)]
-        ).order_by("titel")
 
 
 @admin.register(Triage)
