@@ -365,3 +365,13 @@ class GeholpenReactie(models.Model):
 
     def __str__(self) -> str:
         return self.get_antwoord_display()
+
+
+class Triage(Signaal):
+    """The triage queue in the admin: signals waiting for a coördinator's decision, with the
+    actions that make acties of them (a proxy: signalen's admin cannot import acties)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("signaal in de triage")
+        verbose_name_plural = _("triage")

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import triage
 
 app_name = "acties"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("triage/", triage.triage, name="triage"),
+    path("triage/<slug:stap>/", triage.triage_stap, name="triage_stap"),
+]

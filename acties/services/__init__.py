@@ -14,7 +14,7 @@ written in either case.
 """
 
 from ._access import actors_for_actie, partner_for
-from .acties import actie_create_from_signalen, actie_signalen_koppelen, actie_update
+from .acties import actie_create_from_signalen, actie_details_clean, actie_signalen_koppelen, actie_update
 from .bewoners import bewoner_remove, bewoners_add, notitie_add
 from .status import TERUG_AFGEWEZEN, TERUG_TRIAGE, actie_status_change
 from .voortgang import (
@@ -29,6 +29,7 @@ __all__ = [
     "TERUG_AFGEWEZEN",
     "TERUG_TRIAGE",
     "actie_create_from_signalen",
+    "actie_details_clean",
     "actie_signalen_koppelen",
     "actie_status_change",
     "actie_update",

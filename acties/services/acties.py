@@ -106,6 +106,30 @@ def _details_errors(
     return errors
 
 
+def actie_details_clean(
+    *,
+    team: Team,
+    titel: str,
+    trekker: Partner | None,
+    partners: Sequence[Partner] = (),
+    start: dt.date | None = None,
+    eind: dt.date | None = None,
+    subgebied: Subgebied | None = None,
+) -> None:
+    """The rules for an actie's details (forms call it before the service): ValidationError per field."""
+    fouten = _details_errors(
+        team=team,
+        titel=titel,
+        trekker=trekker,
+        partners=partners,
+        start=start,
+        eind=eind,
+        subgebied=subgebied,
+    )
+    if fouten:
+        raise ValidationError(fouten)
+
+
 def _meest_voorkomende_buurt(signalen: list[Signaal]) -> int:
     # Most common buurt; a tie goes to the buurt of the oldest signal.
     telling = Counter(s.buurt_id for s in signalen)

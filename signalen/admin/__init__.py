@@ -12,16 +12,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from buurten.admin.access import AccessRuleAdmin, is_admin_coordinator
 from buurten.admin.filters import TeamFilter, team_filter
 from buurten.admin.weigeren import RefusedActionAuditMixin
 from buurten.models import Partner
 from buurten.selectors import sees_all, team_ids_for_user
+from buurten.widgets import kaart_config
 from core.admin import BadInputAdminMixin
 from core.forms import add_service_errors
+from core.geojson import feature_collection, point
 
 from ..forms import DoorzetAntwoordForm
 from ..models import (
@@ -245,28 +251,76 @@ class AfwijzenForm(forms.Form):
     )
 
 
+def triage_volgorde():
+    """Draagvlak bereikt first, then nieuw, then the rest: the order of the triage queue."""
+    return Case(
+        When(status=Status.DRAAGVLAK_BEREIKT, then=Value(0)),
+        When(status=Status.NIEUW, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+class TriageKolommen:
+    """The columns and the small map of the triage queue, shared by the signal admin and the
+    acties app's triage admin (which adds the actions that make acties)."""
+
+    @admin.display(description=_("steun (huishoudens / anoniem / drempel)"), ordering="steun_totaal")
+    def steun(self, obj):
+        return f"{obj.steun_huishoudens} / {obj.steun_anoniem} / {obj.team.drempel_huishoudens}"
+
+    @admin.display(description=_("leeftijd"), ordering="created_at")
+    def leeftijd(self, obj):
+        dagen = (timezone.now() - obj.created_at).days
+        return ngettext("%(n)s dag", "%(n)s dagen", dagen) % {"n": dagen}
+
+    @admin.display(description=_("plek"))
+    def kaart(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        element_id = f"signaal-{obj.pk}-kaart"
+        return format_html(
+            '<div id="{}" class="kaart kaart-klein" role="region" aria-label="{}" data-kaart-weergave '
+            'data-kaart-config="{}-config" data-kaart-punten="{}-punten"></div>{}{}<p>{}</p>',
+            element_id,
+            _("Kaart met de plek van het signaal"),
+            element_id,
+            element_id,
+            json_script(kaart_config(), f"{element_id}-config"),
+            json_script(
+                feature_collection([(point(lon=obj.lon, lat=obj.lat), {"titel": obj.titel})]),
+                f"{element_id}-punten",
+            ),
+            _("Breedtegraad %(lat)s, lengtegraad %(lon)s.") % {"lat": obj.lat, "lon": obj.lon},
+        )
+
+    class Media:
+        css = {"all": ["leaflet/leaflet.css", "css/admin_kaart.css"]}
+        js = ["leaflet/leaflet.js", "js/kaart.js"]
+
+
 @admin.register(Signaal)
-class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
+class SignaalAdmin(TriageKolommen, RefusedActionAuditMixin, ViewOnlyTeamAdmin):
     list_display = [
         "titel",
         "team",
-        "thema",
         "buurt",
+        "thema",
         "status",
-        "steun_huishoudens",
-        "steun_anoniem",
-        "steun_totaal",
+        "steun",
+        "leeftijd",
+        "kanaal",
         "vertrouwelijk",
-        "created_at",
     ]
     list_filter = [
         "status",
         ("thema", admin.RelatedOnlyFieldListFilter),
+        ("buurt", admin.RelatedOnlyFieldListFilter),
         "kanaal",
         "vertrouwelijk",
         TeamFilter,
     ]
-    search_fields = ["titel", "omschrijving"]
+    search_fields = ["titel", "omschrijving", "buurt__naam"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "team",
@@ -275,6 +329,7 @@ class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
         "omschrijving",
         "thema",
         "kanaal",
+        "kaart",
         "lat",
         "lon",
         "buurt",
@@ -298,7 +353,11 @@ class SignaalAdmin(RefusedActionAuditMixin, ViewOnlyTeamAdmin):
     actions = ["triage_action", "partner_antwoord_action", "afwijzen_action", "verwijderen_action"]
 
     def get_queryset(self, request):
-        return signaal_list_for_user(user=request.user)
+        return signaal_list_for_user(user=request.user).annotate(triage_volgorde=triage_volgorde())
+
+    def get_ordering(self, request):
+        # The triage queue's order: draagvlak bereikt first, then nieuw, the longest waiting first.
+        return ["triage_volgorde", "created_at"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
