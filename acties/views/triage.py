@@ -125,6 +125,7 @@ def _uitvoeren(stap: str, signalen: list[Signaal], data: dict, door) -> str:
                     uitkomst=TriageUitkomst.PRIMAIRE_TAAK,
                     partner=data["partner"],
                     reden=data["reden"],
+                    opvolgen_werkdagen=data["opvolgen_werkdagen"],
                     door=door,
                 )
     if stap == "afwijzen":

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from acties.models import Actie, ActieSignaal
 from acties.services import actie_create_from_signalen
+from core.werkdagen import werkdagen_erbij
 from notificaties.models import Bericht
 from signalen.models import Signaal, Status, StatusWijziging, TriageUitkomst
 from tests import factories as f
@@ -166,12 +167,33 @@ def test_forward_as_primary_task(client, world, django_capture_on_commit_callbac
     client.force_login(world.coordinator)
     partner = world.partners["politie"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = stap(client, "doorzetten", [world.bereikt[0]], partner=partner.pk)
+        response = stap(client, "doorzetten", [world.bereikt[0]], partner=partner.pk, opvolgen_werkdagen=5)
     assert response.status_code == 302
     world.bereikt[0].refresh_from_db()
     assert world.bereikt[0].triage_uitkomst == TriageUitkomst.PRIMAIRE_TAAK
     assert world.bereikt[0].doorgezet_naar == partner
+    doorzetting = world.bereikt[0].doorzettingen.get()
+    assert doorzetting.opvolgen_op == werkdagen_erbij(doorzetting.created_at.date(), 5)
     assert Bericht.objects.filter(ontvanger=partner.contact_email).exists()
+
+
+@pytest.mark.parametrize("werkdagen", ["0", "61", "tien"])
+def test_a_follow_up_term_out_of_range_is_refused_and_nothing_is_forwarded(client, world, werkdagen):
+    client.force_login(world.coordinator)
+    response = stap(
+        client,
+        "doorzetten",
+        [world.bereikt[0]],
+        partner=world.partners["politie"].pk,
+        opvolgen_werkdagen=werkdagen,
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "Kies een termijn van 1 tot en met 60 werkdagen." in page
+        or "Vul een heel aantal werkdagen in." in page
+    )
+    assert not StatusWijziging.objects.filter(signaal=world.bereikt[0]).exists()
 
 
 def test_forwarding_a_new_signal_with_one_with_draagvlak_writes_nothing(client, world):
