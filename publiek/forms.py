@@ -117,6 +117,8 @@ class WensForm(AdresEmailForm):
             )
         except (signing.BadSignature, TypeError, ValueError):
             raise forms.ValidationError(VERLOPEN, code="verlopen") from None
+        if time.time() - gestart > MAX_INVULTIJD:
+            raise forms.ValidationError(VERLOPEN, code="verlopen")
         if time.time() - gestart < MIN_INVULTIJD:
             raise forms.ValidationError(TE_SNEL, code="te_snel")
         return cleaned
