@@ -38,7 +38,9 @@ class OnlineSteun(models.Model):
         ),
     }
 
-    signaal = models.ForeignKey(Signaal, on_delete=models.CASCADE, related_name="+")
+    # No cascade from Signaal: the purge of old signals must not look for pending rows (they are
+    # gone within 48 hours anyway); a link whose signal was removed reads as expired.
+    signaal = models.ForeignKey(Signaal, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     huishouden_hash = models.CharField(max_length=64, editable=False)
     # Only with consent: the address the confirmation mail goes to is kept by the outbox alone.
     email = models.EmailField(blank=True)
@@ -85,7 +87,9 @@ class OnlineWens(models.Model):
     nonce = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     bevestigd_at = models.DateTimeField(null=True, blank=True)
-    signaal = models.ForeignKey(Signaal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    signaal = models.ForeignKey(
+        Signaal, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("online wens (wacht op bevestiging)")

@@ -224,3 +224,11 @@ def test_the_steun_knop_include_links_to_the_page(signaal):
 
     html = render_to_string("publiek/_steun_knop.html", {"signaal": signaal})
     assert f'href="/steunen/{signaal.pk}/"' in html and "Ik steun dit" in html
+
+
+def test_a_link_whose_signal_was_removed_reads_as_expired(client, signaal):
+    link = aanvragen(client, signaal)
+    Steunbetuiging.objects.filter(signaal=signaal).delete()
+    Signaal.objects.filter(pk=signaal.pk).delete()
+    response = client.post(link)
+    assert response.status_code == 410 and "verlopen" in response.content.decode()
