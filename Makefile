@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 DEV := DJANGO_SETTINGS_MODULE=vbt.settings.dev
 TEST := DJANGO_SETTINGS_MODULE=vbt.settings.test
 
-.PHONY: install run serve test lint security audit format bench messages clean
+.PHONY: install run serve test lint security audit format bench messages clean vnu
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || { \
@@ -73,6 +73,21 @@ bench: install
 messages: install
 	$(DEV) $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The Nu HTML Checker for tests/publiek/test_html_valid.py: vnu-jar from the npm registry, pinned
+# by its SHA-1 (npm's shasum), unpacked to var/tools/vnu.jar. Needs npm, and Java to run
+# (Debian: apt-get install default-jre-headless); without them the HTML test skips and says why.
+# axe-core needs no step: its single file is vendored as tests/a11y/axe.min.js (not served).
+VNU_VERSION := 26.9.27
+VNU_SHA1 := 80a35dd6f8f7230132811a6ee8bd4257a119fb14
+vnu: var/tools/vnu.jar
+
+var/tools/vnu.jar:
+	@mkdir -p var/tools
+	cd var/tools && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null
+	echo "$(VNU_SHA1)  var/tools/vnu-jar-$(VNU_VERSION).tgz" | sha1sum -c --quiet
+	tar -xzf var/tools/vnu-jar-$(VNU_VERSION).tgz -C var/tools --strip-components=3 package/build/dist/vnu.jar
+	rm var/tools/vnu-jar-$(VNU_VERSION).tgz
 
 clean:
 	rm -rf $(VENV) var

@@ -90,6 +90,10 @@ def kaart_config() -> dict[str, Any]:
             "lijnGetekend": _("Route getekend."),
             "lijnGewist": _("Route gewist."),
             "kruist": _("De randen van het vlak mogen elkaar niet kruisen."),
+            # Leaflet's own controls (English by default): set by kaart.js on every map.
+            "inzoomen": _("Inzoomen"),
+            "uitzoomen": _("Uitzoomen"),
+            "markering": _("Gekozen plek"),
         },
     }
 

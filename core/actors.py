@@ -43,3 +43,5 @@ COMMAND = SystemActor("beheercommando")
 PARTNER_LINK = SystemActor("partnerlink")
 # The daily job that reminds partners of overdue forwarded signals.
 DOORZET_HERINNERING = SystemActor("herinnering doorzetting")
+# A resident acting online through a confirmed link (publiek): support or a wish, kanaal online only.
+BEWONER = SystemActor("bewoner online")

@@ -22,6 +22,9 @@ TOKEN_PREFIXES = (
     "/steun-intrekken/",
     # A partner's answer link to a forwarded signal (signalen.services.doorzetten).
     "/doorgezet/",
+    # The links that confirm a resident's online support or wish (publiek.services).
+    "/steunen/bevestigen/",
+    "/wens/bevestigen/",
 )
 _TOKEN = re.compile("(" + "|".join(TOKEN_PREFIXES) + r")[^/?#\s\"']+", flags=re.IGNORECASE)
 # A query string after a path (".../x?a=b"), not a question mark in a sentence.

@@ -13,7 +13,7 @@ from audit.services import audit_record
 from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, Subgebied, Team
 from buurten.selectors import buurt_for_point
 from buurten.services.teams import partner_buiten_gemeente
-from core.actors import require_actor
+from core.actors import BEWONER, is_system, require_actor
 from core.cache import buurten_changed
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
@@ -128,9 +128,11 @@ def signaal_log(
     The buurt follows from the point unless one of the team's buurten is given; the
     subgebied likewise (from its polygon, if any). A signal about a person is always
     confidential. ValidationError carries a Dutch message per field; nothing is written then.
+    A resident's confirmed wish (publiek) is logged by `core.actors.BEWONER`, kanaal online only.
     """
     require_actor(door)
-    if not user_is_member(user=door, team=team):
+    online_bewoner = door == BEWONER and kanaal == Kanaal.ONLINE
+    if not online_bewoner and not user_is_member(user=door, team=team):
         raise PermissionDenied(_("Alleen leden van het team kunnen signalen vastleggen."))
     errors: dict[str, list] = {}
     titel = (titel or "").strip()
@@ -186,10 +188,14 @@ def signaal_log(
         vertrouwelijk=bool(vertrouwelijk or over_persoon),
         status=Status.NIEUW,
         status_gewijzigd_at=timezone.now(),
-        created_by=door,
+        created_by=None if is_system(door) else door,
     )
     StatusWijziging.objects.create(
-        signaal=signaal, van="", naar=Status.NIEUW, door=door, reden=str(_("Signaal vastgelegd."))
+        signaal=signaal,
+        van="",
+        naar=Status.NIEUW,
+        door=None if is_system(door) else door,
+        reden=str(_("Signaal vastgelegd.")),
     )
     audit_record(
         door=door,

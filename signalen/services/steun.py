@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from core.actors import require_actor
+from core.actors import BEWONER, is_system, require_actor
 
 from ..models import AANTAL_ANONIEM, Kanaal, Signaal, Status, Steunbetuiging
 from ..selectors import user_is_member
@@ -56,10 +56,18 @@ def steun_queue_tally(*, signaal_ids: list[int]) -> None:
     tally_support_queue(signaal_ids=signaal_ids)
 
 
-def _lock_open(signaal: Signaal, door) -> Signaal:
+def _online_bewoner(door, kanaal: str | None) -> bool:
+    """A resident who confirmed online (publiek): no team member, so only on kanaal online."""
+    return door == BEWONER and kanaal == Kanaal.ONLINE
+
+
+def _lock_open(signaal: Signaal, door, kanaal: str | None = None) -> Signaal:
     require_actor(door)
     locked = Signaal.objects.select_for_update(of=("self",)).get(pk=signaal.pk)
-    if not user_is_member(user=door, team=locked.team_id):
+    if _online_bewoner(door, kanaal):
+        if locked.vertrouwelijk or locked.over_persoon:
+            raise PermissionDenied(_("Dit signaal is niet openbaar."))
+    elif not user_is_member(user=door, team=locked.team_id):
         raise PermissionDenied(_("Alleen leden van het team kunnen steun vastleggen."))
     if locked.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -90,20 +98,24 @@ def steun_register(
     huisnummer: str,
     email: str = "",
     email_toestemming: bool = False,
+    huishouden: str | None = None,
 ) -> Steunbetuiging:
     """A household supports an open signal, once, whatever the channel; only the address's
-    keyed hash is stored, an e-mail address only with consent."""
-    locked = _lock_open(signaal, door)
+    keyed hash is stored, an e-mail address only with consent. `huishouden` is a hash made
+    earlier (a confirmed online support: the address itself was never kept); then postcode and
+    huisnummer are not used. A resident online acts as `core.actors.BEWONER`, kanaal online only."""
+    locked = _lock_open(signaal, door, kanaal)
     errors: dict[str, list] = {}
     _check_common(errors, kanaal=kanaal, datum=datum)
     email = (email or "").strip()
     if email and not email_toestemming:
         errors["email_toestemming"] = [EMAIL_ZONDER_TOESTEMMING]
-    digest = None
-    try:
-        digest = huishouden_hash(postcode=postcode, huisnummer=huisnummer)
-    except ValidationError as e:
-        errors.update(e.message_dict)
+    digest = huishouden
+    if digest is None:
+        try:
+            digest = huishouden_hash(postcode=postcode, huisnummer=huisnummer)
+        except ValidationError as e:
+            errors.update(e.message_dict)
     if (
         digest
         and Steunbetuiging.objects.filter(
@@ -122,7 +134,7 @@ def steun_register(
                 huishouden_hash=digest,
                 email=email,
                 email_toestemming=bool(email and email_toestemming),
-                created_by=door,
+                created_by=None if is_system(door) else door,
             )
     except IntegrityError:
         # Another request registered the same household between the check and the insert.

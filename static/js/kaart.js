@@ -24,6 +24,13 @@
     var opties = { keyboard: true };
     if (cfg.minZoom != null) opties.minZoom = cfg.minZoom;
     if (cfg.maxZoom != null) opties.maxZoom = cfg.maxZoom;
+    // Leaflet's zoom buttons and marker say "Zoom in", "Zoom out" and "Marker": Dutch (or the
+    // page's language) from the configuration instead.
+    if (cfg.tekst && cfg.tekst.inzoomen) {
+      L.Control.Zoom.prototype.options.zoomInTitle = cfg.tekst.inzoomen;
+      L.Control.Zoom.prototype.options.zoomOutTitle = cfg.tekst.uitzoomen;
+      L.Marker.prototype.options.alt = cfg.tekst.markering;
+    }
     var map = L.map(mapEl, opties).setView(cfg.center, cfg.zoom);
     L.tileLayer(cfg.tiles, cfg.tileOptions || {}).addTo(map);
     // The prefix and the tiles' attribution are settings, never stored text (Leaflet shows them as HTML).

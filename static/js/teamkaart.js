@@ -34,6 +34,10 @@
     var opties = {};
     if (cfg.minZoom != null) opties.minZoom = cfg.minZoom;
     if (cfg.maxZoom != null) opties.maxZoom = cfg.maxZoom;
+    if (cfg.tekst && cfg.tekst.inzoomen) {  // Leaflet's controls in the page's language (kaart.js too)
+      L.Control.Zoom.prototype.options.zoomInTitle = cfg.tekst.inzoomen;
+      L.Control.Zoom.prototype.options.zoomOutTitle = cfg.tekst.uitzoomen;
+    }
     var map = L.map(el, opties).setView(cfg.center || [52.1, 5.3], cfg.zoom || 13);
     if (cfg.tiles) L.tileLayer(cfg.tiles, cfg.tileOptions || {}).addTo(map);
     if (cfg.attributionPrefix && map.attributionControl) map.attributionControl.setPrefix(cfg.attributionPrefix);

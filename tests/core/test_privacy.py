@@ -7,7 +7,7 @@ from django.test.utils import isolate_apps
 
 from core.privacy import EXTERN, Persoonsgegeven, declarations, looks_personal, overzicht
 
-EIGEN_APPS = ("buurten", "signalen", "acties", "audit", "notificaties")
+EIGEN_APPS = ("buurten", "signalen", "acties", "publiek", "audit", "notificaties")
 
 
 def undeclared(model) -> list[str]:

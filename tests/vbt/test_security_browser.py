@@ -334,7 +334,19 @@ def test_pages_before_login_and_the_totp_setup_keep_working_under_the_policy(pag
     """The login pages, the public home and the TOTP setup (its QR code is a data: image) raise no
     violation; the invitation page neither."""
     bewaker = Bewaker(page)
-    for url in ["/", "/accounts/login/", "/accounts/password/reset/", "/accounts/signup/", "/nergens/"]:
+    publiek = [
+        "/toegankelijkheid/",
+        f"/buurt/{markup_world['team'].slug}/wens/",
+        f"/steunen/{markup_world['signaal'].pk}/",
+    ]
+    for url in [
+        "/",
+        "/accounts/login/",
+        "/accounts/password/reset/",
+        "/accounts/signup/",
+        "/nergens/",
+        *publiek,
+    ]:
         bewaker.console.clear()
         page.goto(url)
         bewaker.controleer(url)

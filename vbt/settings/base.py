@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
     # One reminder to the partner of each forwarded signal past its follow-up date.
     "doorzet-herinneringen": {"task": "signalen.tasks.doorzet_herinneringen", "schedule": 24 * 3600.0},
     "resend-due-mail": {"task": "notificaties.tasks.berichten_resend_due", "schedule": 60.0},
+    # Pending online supports and wishes whose 48-hour link expired (publiek).
+    "publiek-online-opruimen": {"task": "publiek.tasks.online_opruimen", "schedule": 24 * 3600.0},
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
@@ -232,6 +234,9 @@ ACCOUNT_RATE_LIMITS = {
     # The public "withdraw all my support" form mails a link to any address it is given: per
     # client address and per e-mail address, so it cannot be used to flood someone's inbox.
     "vbt_steun_intrekken": "10/h/ip,3/h/key",
+    # The public support and wish forms (publiek) likewise: each mails a link to the address given.
+    "vbt_publiek_steunen": "20/h/ip,5/h/key",
+    "vbt_publiek_wens": "10/h/ip,3/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VBT"
