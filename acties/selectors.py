@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Team
 from buurten.selectors import coordinator_team_ids_for_user, sees_all, team_ids_for_user
-from signalen.models import Signaal, Status, Steunbetuiging
+from signalen.models import Kanaal, Signaal, Status, Steunbetuiging
 from signalen.selectors import signaal_list_for_user
 from signalen.selectors.signalen import not_found_audit
 from signalen.services.tally import CENT, steun_cutoff
@@ -31,6 +31,9 @@ from .workflow import OPEN_STATUSES
 STALLED_NA = dt.timedelta(days=30)
 # The triage queue: signals with draagvlak first, then new ones.
 TRIAGE_STATUSES = (Status.DRAAGVLAK_BEREIKT, Status.NIEUW)
+# A resident's own wish from the buurt page counts its wisher's household as first support, so the
+# tally moves it on to draagvlak gezocht at once; it still waits for the team's first look.
+TRIAGE_ONLINE = Q(kanaal=Kanaal.ONLINE, status=Status.DRAAGVLAK_GEZOCHT)
 
 
 def actie_list_for_user(*, user: Any) -> QuerySet[Actie]:
@@ -140,10 +143,11 @@ def acties_zoeken_bewoners(*, team: Team | int) -> QuerySet[Actie]:
 
 def triage_queue_for_user(*, user: Any) -> QuerySet[Signaal]:
     """Signals waiting for triage in the teams the person coordinates: draagvlak bereikt first,
-    then nieuw, oldest first; with team (threshold), thema, buurt and the tally's counts."""
+    then nieuw and residents' own wishes (kanaal online) still gathering support, oldest first; with team (threshold), thema, buurt and the tally's counts."""
     return (
         signaal_list_for_user(user=user)
-        .filter(team_id__in=coordinator_team_ids_for_user(user=user), status__in=TRIAGE_STATUSES)
+        .filter(team_id__in=coordinator_team_ids_for_user(user=user))
+        .filter(Q(status__in=TRIAGE_STATUSES) | TRIAGE_ONLINE)
         .annotate(
             triage_volgorde=Case(
                 When(status=Status.DRAAGVLAK_BEREIKT, then=Value(0)),

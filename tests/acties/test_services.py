@@ -45,7 +45,7 @@ from acties.services import (
 from audit.models import AuditRegel
 from buurten.models import Rol
 from core.cache import buurt_version_key, cache_version
-from signalen.models import Status, TriageUitkomst
+from signalen.models import Kanaal, Status, TriageUitkomst
 from tests import factories as f
 from tests.signalen.test_fotos import jpeg_with_gps, upload
 
@@ -376,3 +376,12 @@ def test_triage_queue_draagvlak_first_then_new_only_own_coordinated_teams(
     f.SignaalFactory(team=ander_team, status=Status.DRAAGVLAK_BEREIKT)
     assert list(triage_queue_for_user(user=coordinator)) == [bereikt, nieuw]
     assert list(triage_queue_for_user(user=teamlid)) == []
+
+
+def test_a_residents_own_wish_waits_in_triage_while_it_gathers_support(team, coordinator, thema):
+    """A confirmed wish counts its wisher's household, so the tally moves it to draagvlak gezocht at
+    once; it stays in the queue until the team looks at it. A team's own signal gathering support does not."""
+    wens = f.SignaalFactory(team=team, thema=thema, kanaal=Kanaal.ONLINE, status=Status.DRAAGVLAK_GEZOCHT)
+    f.SignaalFactory(team=team, thema=thema, kanaal=Kanaal.STRAATGESPREK, status=Status.DRAAGVLAK_GEZOCHT)
+    f.SignaalFactory(team=team, thema=thema, kanaal=Kanaal.ONLINE, status=Status.AFGEWEZEN)
+    assert list(triage_queue_for_user(user=coordinator)) == [wens]

@@ -38,7 +38,7 @@ def wereld(db):
     Signaal.objects.filter(pk=signaal.pk).update(steun_huishoudens=1)
     seat = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR, user__email="coordinator@example.nl")
     f.verify_email(seat.user)
-    return {"team": team, "signaal": signaal}
+    return {"team": team, "signaal": signaal, "totp": f.activate_totp(seat.user)}
 
 
 def test_a_resident_supports_a_signal_and_brings_in_a_wish(page, wereld, celery_worker):
@@ -94,11 +94,13 @@ def test_a_resident_supports_a_signal_and_brings_in_a_wish(page, wereld, celery_
     wens = Signaal.objects.get(titel="Een bankje bij de speeltuin")
     assert wens.kanaal == Kanaal.ONLINE
 
-    # The coördinator finds it among the team's signals (kanaal online).
+    # The coördinator finds it in the triage queue.
     page.goto("/accounts/login/")
     page.get_by_label("E-mailadres").fill("coordinator@example.nl")
     page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
     page.get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Code").fill(f.totp_code(wereld["totp"]))
+    page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
-    page.goto("/signalen/?kanaal=online")
-    expect(page.get_by_role("link", name="Een bankje bij de speeltuin")).to_be_visible()
+    page.goto("/triage/")
+    expect(page.get_by_label("Een bankje bij de speeltuin")).to_be_visible()

@@ -222,7 +222,10 @@ def test_the_mail_is_dropped_once_the_support_is_confirmed(client, signaal):
 def test_the_steun_knop_include_links_to_the_page(signaal):
     from django.template.loader import render_to_string
 
-    html = render_to_string("publiek/_steun_knop.html", {"signaal": signaal})
+    from types import SimpleNamespace
+
+    # The buurt page passes its row (publiek.selectors.SignaalRegel) as `regel`.
+    html = render_to_string("publiek/_steun_knop.html", {"regel": SimpleNamespace(signaal=signaal)})
     assert f'href="/steunen/{signaal.pk}/"' in html and "Ik steun dit" in html
 
 
