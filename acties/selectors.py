@@ -143,7 +143,8 @@ def acties_zoeken_bewoners(*, team: Team | int) -> QuerySet[Actie]:
 
 def triage_queue_for_user(*, user: Any) -> QuerySet[Signaal]:
     """Signals waiting for triage in the teams the person coordinates: draagvlak bereikt first,
-    then nieuw and residents' own wishes (kanaal online) still gathering support, oldest first; with team (threshold), thema, buurt and the tally's counts."""
+    then nieuw and residents' own wishes (kanaal online) still gathering support, oldest first;
+    with team (threshold), thema, buurt and the tally's counts."""
     return (
         signaal_list_for_user(user=user)
         .filter(team_id__in=coordinator_team_ids_for_user(user=user))

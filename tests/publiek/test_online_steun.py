@@ -220,9 +220,9 @@ def test_the_mail_is_dropped_once_the_support_is_confirmed(client, signaal):
 
 
 def test_the_steun_knop_include_links_to_the_page(signaal):
-    from django.template.loader import render_to_string
-
     from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
 
     # The buurt page passes its row (publiek.selectors.SignaalRegel) as `regel`.
     html = render_to_string("publiek/_steun_knop.html", {"regel": SimpleNamespace(signaal=signaal)})
