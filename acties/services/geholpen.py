@@ -5,7 +5,7 @@ resident's one-click answer.
 was afgerond or a Doorzetting afgehandeld, every consenting supporter once: one `GeholpenVraag`
 and one mail per address (a household on two signals of the actie answers once), and marks the
 actie or Doorzetting asked (`geholpen_gevraagd_at`), so it runs once. The mail has three signed
-links (ja / deels / nee), valid GELDIG, without login. GET of a link shows the chosen answer and
+links (ja / deels / nee: `/geholpen/<token>/?antwoord=ja`), valid GELDIG, without login. GET of a link shows the chosen answer and
 a confirm button with an optional comment; POST stores a `GeholpenReactie`, which keeps no tie to
 the support or the question (anonymity), and uses the question up (its nonce, `beantwoord_at`).
 """
@@ -53,10 +53,8 @@ def _token(vraag: GeholpenVraag) -> str:
 def geholpen_links(vraag: GeholpenVraag) -> dict[str, str]:
     token = _token(vraag)
     base = settings.SITE_URL.rstrip("/")
-    return {
-        antwoord: base + reverse("acties:geholpen", args=[token, antwoord])
-        for antwoord in GeholpenAntwoord.values
-    }
+    path = base + reverse("acties:geholpen", args=[token])
+    return {antwoord: f"{path}?antwoord={antwoord}" for antwoord in GeholpenAntwoord.values}
 
 
 def _vragen(*, signaal_ids: list[int], actie: Actie | None, signaal_id: int | None) -> list[NieuwBericht]:

@@ -24,9 +24,9 @@ def _ongeldig(request: HttpRequest, fout: LinkOngeldig | AfmeldLinkOngeldig) -> 
 
 
 @require_http_methods(["GET", "POST"])
-def geholpen(request: HttpRequest, token: str, antwoord: str) -> HttpResponse:
-    """GET shows the chosen answer preselected with a confirm button (mail scanners open links);
-    POST stores the answer."""
+def geholpen(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the answer chosen in the mail (?antwoord=) preselected with a confirm button (mail
+    scanners open links); POST stores the answer."""
     try:
         vraag = geholpen_vraag_check(token=token)
     except LinkOngeldig as fout:
@@ -44,6 +44,7 @@ def geholpen(request: HttpRequest, token: str, antwoord: str) -> HttpResponse:
                 return render(request, "acties/geholpen_bedankt.html")
         status = 400
     else:
+        antwoord = request.GET.get("antwoord")
         form = GeholpenForm(initial={"antwoord": antwoord if antwoord in GeholpenAntwoord.values else None})
         status = 200
     over = vraag.actie or vraag.signaal

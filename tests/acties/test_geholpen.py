@@ -55,7 +55,7 @@ def vragen_versturen(now=NU):
 
 def links(ontvanger):
     bericht = Bericht.objects.get(soort=GEHOLPEN_MAIL, ontvanger=ontvanger)
-    return {k: urlparse(v).path for k, v in bericht.context["links"].items()}
+    return {k: f"{urlparse(v).path}?{urlparse(v).query}" for k, v in bericht.context["links"].items()}
 
 
 def test_asked_once_per_address_after_the_teams_term(actie, team, mailoutbox):
@@ -75,7 +75,7 @@ def test_asked_once_per_address_after_the_teams_term(actie, team, mailoutbox):
     assert mail.subject == "Heeft het geholpen?"
     assert "Speeltuin opknappen" in mail.body and "De links werken 30 dagen." in mail.body
     for antwoord in ("ja", "deels", "nee"):
-        assert f"/{antwoord}/" in mail.body
+        assert f"/?antwoord={antwoord}\n" in mail.body
     assert "/afmelden/" in mail.body and "List-Unsubscribe" in mail.extra_headers
 
 
@@ -162,7 +162,7 @@ def test_a_tampered_link_is_a_400_page(client, actie):
     link = links("thuis@example.nl")["ja"]
     token = link.split("/")[2]
     for bad in (token[:-2] + "zz", "abc", token + "x"):
-        response = client.post(f"/geholpen/{bad}/ja/", {"antwoord": "ja"})
+        response = client.post(f"/geholpen/{bad}/?antwoord=ja", {"antwoord": "ja"})
         assert response.status_code == 400 and "niet geldig" in response.content.decode()
     assert GeholpenReactie.objects.count() == 0
 
@@ -176,11 +176,11 @@ def test_a_link_older_than_30_days_is_a_410_page(client, actie, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(signing.TimestampSigner, "timestamp", lambda self: signing.b62_encode(then))
         old = signing.dumps({"n": vraag.nonce}, salt="acties.geholpen")
-    response = client.post(f"/geholpen/{old}/ja/", {"antwoord": "ja"})
+    response = client.post(f"/geholpen/{old}/", {"antwoord": "ja"})
     assert response.status_code == 410 and "verlopen" in response.content.decode()
     # The question itself older than 30 days (a fresh signature does not help).
     GeholpenVraag.objects.filter(pk=vraag.pk).update(created_at=timezone.now() - dt.timedelta(days=31))
-    response = client.get(f"/geholpen/{token}/ja/")
+    response = client.get(f"/geholpen/{token}/?antwoord=ja")
     assert response.status_code == 410
     assert GeholpenReactie.objects.count() == 0
 
