@@ -5,9 +5,10 @@ resident's one-click answer.
 was afgerond or a Doorzetting afgehandeld, every consenting supporter once: one `GeholpenVraag`
 and one mail per address (a household on two signals of the actie answers once), and marks the
 actie or Doorzetting asked (`geholpen_gevraagd_at`), so it runs once. The mail has three signed
-links (ja / deels / nee: `/geholpen/<token>/?antwoord=ja`), valid GELDIG, without login. GET of a link shows the chosen answer and
-a confirm button with an optional comment; POST stores a `GeholpenReactie`, which keeps no tie to
-the support or the question (anonymity), and uses the question up (its nonce, `beantwoord_at`).
+links (ja / deels / nee: `/geholpen/<token>/?antwoord=ja`), valid GELDIG, without login. GET of a
+link shows the chosen answer and a confirm button with an optional comment; POST stores a
+`GeholpenReactie`, which keeps no tie to the support or the question (anonymity), and uses the
+question up (its nonce, `beantwoord_at`).
 """
 
 from __future__ import annotations
