@@ -92,7 +92,7 @@ def steun_mail_basis(context: dict) -> dict:
 
 def steun_status_melden(*, signalen: list, naar: str, door, reden: str = "", partner=None) -> int:
     """Supporters hear that their signal was forwarded (`naar` = DOORGEZET, with the partner),
-    declined (afgewezen) or closed (afgerond), with the reason. Not for the tally's moves, and
+    declined (afgewezen, with the reason) or closed (afgerond). Not for the tally's moves, and
     not for closing a signal of a VBT-actie (the actie's own mail says it is done). Returns how
     many mails were offered to the outbox."""
     if door is TALLY or naar not in (DOORGEZET, Status.AFGEWEZEN, Status.AFGEROND):
@@ -104,7 +104,12 @@ def steun_status_melden(*, signalen: list, naar: str, door, reden: str = "", par
         return 0
     # The event: the newest history row of this move (every call writes fresh ones).
     wijziging = StatusWijziging.objects.filter(signaal_id__in=ids).aggregate(m=Max("pk"))["m"]
-    context = {"gebeurtenis": str(naar), "reden": reden, "partner_id": getattr(partner, "pk", None)}
+    # Only a decline's reason is written for residents; a close's note may be the partner's own.
+    context = {
+        "gebeurtenis": str(naar),
+        "reden": reden if naar == Status.AFGEWEZEN else "",
+        "partner_id": getattr(partner, "pk", None),
+    }
     berichten = steun_berichten(
         signaal_ids=ids, soort=STEUN_STATUS_MAIL, gebeurtenis=f"steun-{naar}:{wijziging}", context=context
     )

@@ -117,10 +117,11 @@ def test_closing_a_forwarded_signal_mails_but_closing_an_actie_signal_does_not(t
     in_actie = f.SignaalFactory(team=team, status=Status.IN_ACTIE, triage_uitkomst=TriageUitkomst.INTEGRAAL)
     steun(doorgezet, "a@example.nl")
     steun(in_actie, "b@example.nl")
-    signaal_status_change(signaal=doorgezet, naar=Status.AFGEROND, door=RETENTION)
+    signaal_status_change(signaal=doorgezet, naar=Status.AFGEROND, door=RETENTION, reden="Notitie partner")
     signaal_status_change(signaal=in_actie, naar=Status.AFGEROND, door=RETENTION)
     assert [b.ontvanger for b in mails()] == ["a@example.nl"]
     assert mails()[0].context["gebeurtenis"] == Status.AFGEROND
+    assert mails()[0].context["reden"] == ""  # a close's note is not written for residents
 
 
 def test_the_tally_never_mails_supporters(team):
