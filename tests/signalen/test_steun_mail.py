@@ -240,3 +240,33 @@ def test_a_token_for_another_address_does_not_erase(gemeld):
         afmelden_service.steun_afmelden(token=token)
     assert fout.value.status == 410
     assert addresses(*gemeld["eigen"]) == [("thuis@example.nl", True)] * 2
+
+
+def test_a_forward_handled_through_the_partners_link_mails_supporters_and_is_asked_later(
+    signaal, coordinator_met_totp, team, mailoutbox
+):
+    """End to end with the forward follow-up: forwarded, the partner answers afgehandeld through
+    its link, and `team.geholpen_weken` later the supporter is asked "heeft het geholpen?"."""
+    from acties.emails import GEHOLPEN_MAIL
+    from acties.services.geholpen import GEHOLPEN_TAAK, geholpen_vragen_versturen
+    from core.actors import PARTNER_LINK
+    from signalen.models import DoorzetAntwoord, Doorzetting
+    from signalen.services.doorzetten import doorzetting_beantwoorden
+
+    steun(signaal, "a@example.nl")
+    partner = f.PartnerFactory(gemeente=team.gemeente, naam="Woonpunt")
+    signaal_triage(
+        signaal=signaal, uitkomst=TriageUitkomst.PRIMAIRE_TAAK, partner=partner, door=coordinator_met_totp
+    )
+    doorzetting = Doorzetting.objects.get(signaal=signaal)
+    doorzetting_beantwoorden(
+        doorzetting=doorzetting,
+        antwoord=DoorzetAntwoord.AFGEHANDELD,
+        notitie="Tegel vervangen",
+        door=PARTNER_LINK,
+    )
+    assert [b.context["gebeurtenis"] for b in mails()] == ["doorgezet", Status.AFGEROND]
+    assert mails()[1].context["reden"] == ""
+    later = timezone.now() + dt.timedelta(weeks=team.geholpen_weken, days=1)
+    assert geholpen_vragen_versturen(door=GEHOLPEN_TAAK, now=later)["doorzettingen"] == 1
+    assert Bericht.objects.filter(soort=GEHOLPEN_MAIL, ontvanger="a@example.nl").count() == 1
