@@ -12,7 +12,6 @@ from acties.models import ActieStatus, ActieStatusWijziging, BewonerTrekker
 from audit.models import AuditRegel
 from core.actors import SystemActor
 from notificaties.models import Bericht
-from signalen.models import Status, TriageUitkomst
 from tests import factories as f
 from tests.outbox import deliver_outbox
 
@@ -149,8 +148,7 @@ def test_resident_trekker_unsubscribes_with_one_click(client, actie, bewoners, m
         BewonerTrekker.objects.order_by("pk").values_list("voornaam", "email", "toestemming", "aantal")
     )
     assert rows == [("", "", False, 1), ("", "", False, 3), ("", "", False, 1)]
-    actie.refresh_from_db()
-    assert actie.bewoners_aantal == 5  # they still count
+    assert sum(BewonerTrekker.objects.values_list("aantal", flat=True)) == 5  # they still count
     assert AuditRegel.objects.filter(actie="bewoner.afgemeld").count() == 1
     # The mail queued before is dropped, a second use is a 410 page.
     deliver_outbox()
@@ -174,4 +172,3 @@ def test_a_confidential_signal_is_not_named_in_the_supporter_mail(team, mailoutb
     deliver_outbox()
     [mail] = mailoutbox
     assert "Overlast bij nummer 12" not in mail.body
-    assert signaal.status == Status.IN_ACTIE and signaal.triage_uitkomst == TriageUitkomst.INTEGRAAL

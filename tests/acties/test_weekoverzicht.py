@@ -38,7 +38,10 @@ def wereld(team, coordinator):
     f.ActieFactory(team=team, status=ActieStatus.IN_UITVOERING, in_uitvoering_at=NU - dt.timedelta(days=3))
     f.ActieFactory(team=team, status=ActieStatus.GEPLAND)
     met_bewoners = f.ActieFactory(
-        team=team, status=ActieStatus.IN_UITVOERING, in_uitvoering_at=NU - dt.timedelta(days=60)
+        team=team,
+        status=ActieStatus.IN_UITVOERING,
+        in_uitvoering_at=NU - dt.timedelta(days=60),
+        bewoners_aantal=1,  # as bewoners_add keeps it
     )
     f.BewonerTrekkerFactory(actie=met_bewoners)
     f.ActieFactory(team=team, status=ActieStatus.AFGEROND)
