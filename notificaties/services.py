@@ -37,6 +37,8 @@ SLEUTEL_MAX = 200
 # row); the next run, a minute later, goes on.
 RESEND_BUDGET = dt.timedelta(seconds=45)
 BEZIG = "bezig"  # another process is sending the row right now
+# The key under which a kind's builder returns extra mail headers ({name: value}).
+HEADERS = "mail_headers"
 
 
 def backoff(pogingen: int) -> dt.timedelta:
@@ -140,13 +142,15 @@ def _render(bericht: Bericht) -> EmailMessage:
     subject = " ".join(render_to_string(soort.subject_template, context).split())
     body = render_to_string(soort.body_template, context)
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "vbt.invalid"
+    # A builder may add headers (e.g. List-Unsubscribe for RFC 8058 one-click unsubscribe).
+    headers = {str(k): str(v) for k, v in (context.get(HEADERS) or {}).items()}
     return EmailMessage(
         subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         [bericht.ontvanger],
         # The same message id on every attempt, so a receiving server can spot a duplicate.
-        headers={"Message-ID": f"<vbt-{bericht.pk}@{domain}>"},
+        headers={**headers, "Message-ID": f"<vbt-{bericht.pk}@{domain}>"},
     )
 
 

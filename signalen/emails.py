@@ -10,6 +10,7 @@ DOORGEZET_MAIL = "signalen.doorgezet"
 DOORZET_HERINNERING_MAIL = "signalen.doorzet_herinnering"
 DRAAGVLAK_MAIL = "signalen.draagvlak"
 INTREKKEN_MAIL = "signalen.huishouden_intrekken"
+STEUN_STATUS_MAIL = "signalen.steun_status"
 
 # A draagvlak mail names at most this many signals and links the admin list for the rest.
 MAX_IN_EMAIL = 25
@@ -118,7 +119,29 @@ def intrekken_mail_context(context: dict) -> dict:
     return {"link": context["link"]}
 
 
+def steun_status_mail_context(context: dict) -> dict:
+    """A supporter's mail: their signal was forwarded, declined or closed, with the reason."""
+    from buurten.models import Partner
+
+    from .services.steunmail import steun_mail_basis
+
+    basis = steun_mail_basis(context)
+    partner = Partner.objects.filter(pk=context.get("partner_id")).only("naam").first()
+    return {
+        **basis,
+        "gebeurtenis": context["gebeurtenis"],
+        "reden": context.get("reden", ""),
+        "partner": partner,
+    }
+
+
 def register_emails() -> None:
+    registry.register(
+        naam=STEUN_STATUS_MAIL,
+        subject_template="signalen/email/steun_status_subject.txt",
+        body_template="signalen/email/steun_status_body.txt",
+        build=steun_status_mail_context,
+    )
     registry.register(
         naam=INTREKKEN_MAIL,
         subject_template="signalen/email/huishouden_intrekken_subject.txt",

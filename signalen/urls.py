@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from .views import dashboard, doorzetten, instellingen, intrekken, lijst, loggen, signaal, wijkrondes
+from .views import (
+    afmelden,
+    dashboard,
+    doorzetten,
+    instellingen,
+    intrekken,
+    lijst,
+    loggen,
+    signaal,
+    wijkrondes,
+)
 
 app_name = "signalen"
 
@@ -35,6 +45,8 @@ urlpatterns = [
     ),
     # Public: the partner answers a forwarded signal through its signed link (no account).
     path("doorgezet/<str:token>/", doorzetten.doorzetting_antwoord, name="doorzetting_antwoord"),
+    # Public: one-click unsubscribe from the mails about a supported signal (signed link).
+    path("afmelden/<str:token>/", afmelden.afmelden, name="afmelden"),
     # A signalen rule stored on the team, so the page sits with the team's other pages.
     path("teams/<int:team_id>/instellingen/", instellingen.team_instellingen, name="team_instellingen"),
 ]

@@ -25,6 +25,10 @@ TOKEN_PREFIXES = (
     # The links that confirm a resident's online support or wish (publiek.services).
     "/steunen/bevestigen/",
     "/wens/bevestigen/",
+    # One-click unsubscribe of a supporter (/afmelden/, signalen.services.afmelden) and of a
+    # resident who picks up an actie (/acties/afmelden/), and the "heeft het geholpen?" links.
+    "/afmelden/",
+    "/geholpen/",
 )
 _TOKEN = re.compile("(" + "|".join(TOKEN_PREFIXES) + r")[^/?#\s\"']+", flags=re.IGNORECASE)
 # A query string after a path (".../x?a=b"), not a question mark in a sentence.

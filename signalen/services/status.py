@@ -20,6 +20,7 @@ from ..selectors import actors_for_user
 from ..workflow import REDEN_VERPLICHT, Actor, rule_for
 from .doorzetten import OPVOLGEN_WERKDAGEN, doorzetting_open, opvolgen_werkdagen_clean
 from .steun import tally_support_queue
+from .steunmail import DOORGEZET, steun_status_melden
 
 
 def _check(signaal: Signaal, *, naar: str, actors: set[Actor], reden: str) -> None:
@@ -118,6 +119,8 @@ def status_apply(
         tally_support_queue(signaal_ids=reopened)
     # The public buurt pages show statuses: their cached copies go stale after commit.
     buurten_changed(*{signaal.buurt_id for signaal in signalen})
+    # Supporters who consented hear of a decline or a close, with the reason (never the tally).
+    steun_status_melden(signalen=signalen, naar=naar, door=door, reden=reden)
     return len(history)
 
 
@@ -277,6 +280,7 @@ def signaal_triage(
             signaal=locked, partner=partner, werkdagen=opvolgen_werkdagen, door=door
         )
         _doorgezet_mail_queue(locked, partner=partner, door=door, doorzetting=doorzetting)
+        steun_status_melden(signalen=[locked], naar=DOORGEZET, door=door, partner=partner)
     return locked
 
 

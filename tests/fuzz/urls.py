@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from .strategies import hostile_text
 
-FORM_MODULES = ["core.forms", "signalen.forms", "buurten.forms.teams", "buurten.forms.uitnodigingen"]
+FORM_MODULES = [
+    "core.forms",
+    "signalen.forms",
+    "buurten.forms.teams",
+    "buurten.forms.uitnodigingen",
+    "acties.forms_geholpen",
+]
 
 # Field names of allauth's pages, Django's set_language and the admin that our forms do not have.
 EXTRA_FIELDS = [

@@ -4,6 +4,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -197,6 +198,13 @@ CELERY_BEAT_SCHEDULE = {
     "resend-due-mail": {"task": "notificaties.tasks.berichten_resend_due", "schedule": 60.0},
     # Pending online supports and wishes whose 48-hour link expired (publiek).
     "publiek-online-opruimen": {"task": "publiek.tasks.online_opruimen", "schedule": 24 * 3600.0},
+    # "Heeft het geholpen?" where an actie or forward is due (each is asked once).
+    "geholpen-daily": {"task": "acties.tasks.geholpen_daily", "schedule": 24 * 3600.0},
+    # Each coördinator's digest, Monday morning; keyed per ISO week, so a rerun sends nothing new.
+    "weekoverzicht-weekly": {
+        "task": "acties.tasks.weekoverzicht_weekly",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
