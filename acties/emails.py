@@ -21,6 +21,11 @@ def _actie(actie_id):
     return actie
 
 
+def _publieke_link(actie) -> str:
+    """The actie's public page (publiek), where residents follow it without logging in."""
+    return f"{settings.SITE_URL.rstrip('/')}/actie/{actie.pk}/"
+
+
 def steun_mail_context(context: dict) -> dict:
     """A supporter's mail about the actie their signal is in: it started, an update, it is done."""
     from signalen.services.steunmail import steun_mail_basis
@@ -34,7 +39,13 @@ def steun_mail_context(context: dict) -> dict:
         update = Voortgangsupdate.objects.select_related("partner").filter(pk=context["update_id"]).first()
         if update is None:
             raise registry.BerichtVervallen("de update bestaat niet meer")
-    return {**basis, "actie": actie, "update": update, "gebeurtenis": context["gebeurtenis"]}
+    return {
+        **basis,
+        "actie": actie,
+        "update": update,
+        "gebeurtenis": context["gebeurtenis"],
+        "actie_link": _publieke_link(actie),
+    }
 
 
 def partner_mail_context(context: dict) -> dict:
@@ -66,6 +77,7 @@ def bewoner_mail_context(context: dict) -> dict:
         "actie": actie,
         "van": ActieStatus(context["van"]).label if context["van"] in ActieStatus.values else "",
         "naar": ActieStatus(context["naar"]).label,
+        "actie_link": _publieke_link(actie),
         **bewoner_mail_extra(afmeld_link=context["afmeld_link"]),
     }
 

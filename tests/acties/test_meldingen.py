@@ -85,6 +85,8 @@ def test_each_public_update_mails_supporters_once(actie, mailoutbox):
     bodies = [m.body for m in mailoutbox if m.to == ["thuis@example.nl"]]
     assert any("De nieuwe schommel hangt." in b for b in bodies)
     assert any("Het hek is geverfd." in b for b in bodies)
+    # Each mail links the actie's public page, where the buurt follows it without logging in.
+    assert all(f"/actie/{actie.pk}/" in b for b in bodies)
     assert all(m.subject == "Nieuws over Speeltuin opknappen" for m in mailoutbox)
 
 
@@ -130,6 +132,7 @@ def test_resident_trekkers_hear_every_status_change_supporters_only_when_done(ac
         "Speeltuin opknappen: In uitvoering",
     ]
     assert any("In uitvoering → Afgerond" in m.body for m in fatima)
+    assert all(f"/actie/{actie.pk}/" in m.body for m in fatima)
     thuis = next(m for m in mailoutbox if m.to == ["thuis@example.nl"])
     assert thuis.subject == "Afgerond: Speeltuin opknappen"
 
