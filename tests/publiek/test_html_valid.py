@@ -13,5 +13,5 @@ def test_every_public_page_is_valid_html(client):
     if reden := vnu_missing_reason():
         pytest.skip(reden)
     pages = public_pages(client, build_world())
-    assert {"steunen", "wens", "toegankelijkheid", "privacy"} <= set(pages)
+    assert {"start", "buurtpagina", "actie", "steunen", "wens", "toegankelijkheid", "privacy"} <= set(pages)
     assert_html_valid(pages)
