@@ -167,7 +167,12 @@ def _signaal_momenten(*, team: Team, sinds: dt.datetime) -> QuerySet:
         for status, naam in _MOMENT.items()
     }
     return (
-        Signaal.objects.filter(team=team, statuswijzigingen__naar__in=list(_MOMENT))
+        # A step that ended since `sinds` moved the signal then, so its last move (status_gewijzigd_at,
+        # set with every history row by signalen.services.status) is that recent too: only those
+        # signals are joined with their history.
+        Signaal.objects.filter(
+            team=team, status_gewijzigd_at__gte=sinds, statuswijzigingen__naar__in=list(_MOMENT)
+        )
         .annotate(**moment)
         .filter(Q(t_draagvlak__gte=sinds) | Q(t_triage__gte=sinds) | Q(t_afgerond__gte=sinds))
         .values_list("buurt_id", "buurt__naam", "thema_id", "thema__naam", "created_at", *_MOMENT.values())

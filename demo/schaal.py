@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from acties.models import (
@@ -49,6 +49,7 @@ from acties.models import (
 from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, PartnerType, Rol, Team, User, Wijk
 from signalen.models import (
     Doorzetting,
+    Foto,
     Signaal,
     Status,
     StatusWijziging,
@@ -70,6 +71,8 @@ JAREN = 5
 DREMPEL = 5
 GEWICHT = Decimal("0.5")
 HUISHOUDENS_PER_BUURT = 4000
+ZIPF = 0.9  # the exponent of the buurten's busyness
+VERSIE = 3  # of this generator: a data set made by another version is replaced
 THEMAS = [
     "zwerfvuil",
     "overlast jeugd",
@@ -98,7 +101,7 @@ MIJLPALEN = ["Plan gemaakt", "Bewoners gesproken", "Uitvoering gestart", "Werk o
 
 def marker(*, seed: int, schaal: float) -> str:
     """The seeded gemeente's name: tells a later run which seed and scale it holds."""
-    return f"{GEMEENTE_NAAM} (seed {seed}, schaal {schaal:g})"
+    return f"{GEMEENTE_NAAM} (v{VERSIE}, seed {seed}, schaal {schaal:g})"
 
 
 @dataclass
@@ -168,9 +171,15 @@ def wis(*, gemeente: Gemeente) -> None:
         Steunbetuiging.objects.filter(signaal__in=signalen),
     ):
         qs._raw_delete(qs.db)
-    # What is left is small: the ORM's delete takes the links (M2M, audit, notes) with it.
+    # What is left is small: the ORM's delete takes the links (M2M, notes, questions) with it. The
+    # signals are many: one DELETE, unless a table the seeder does not know still points at them.
     acties.delete()
-    signalen.delete()
+    try:
+        with transaction.atomic():
+            Foto.objects.filter(signaal__in=signalen).delete()
+            signalen._raw_delete(signalen.db)
+    except IntegrityError:
+        signalen.delete()
     User.objects.filter(lidmaatschappen__team__in=teams).delete()
     teams.delete()
     Thema.objects.filter(gemeente=gemeente).delete()
@@ -279,8 +288,9 @@ def seed(*, seed: int, schaal: float, anker: dt.date, naam: str) -> Telling:
     n_acties = round(ACTIES * schaal)
 
     # Signals: buurten busy by Zipf, created uniformly over five years.
-    buurt_gewicht = [1 / (rang + 1) ** 1.1 for rang in range(BUURTEN)]
-    rng.shuffle(buurt_gewicht)
+    # Buurt i is the (i + 1)-th busiest; team t holds buurten t, t + 20 and t + 40 (`_plaatsen`), so
+    # every team has one of the 20 busiest and two quieter ones: the busiest team has about 15%.
+    buurt_gewicht = [1 / (rang + 1) ** ZIPF for rang in range(BUURTEN)]
     buurten = rng.choices(plaatsen.buurten, weights=buurt_gewicht, k=n_signalen)
     signaal_id = _next_id(Signaal)
     signalen = []
@@ -305,7 +315,11 @@ def seed(*, seed: int, schaal: float, anker: dt.date, naam: str) -> Telling:
         s["id"] = signaal_id + i
 
     # Supports: Pareto per signal, households from the buurt's pool, dated after the signal.
-    aantallen = _verdeel(n_steun, [rng.paretovariate(1.3) for _s in signalen])
+    # Capped so that no signal needs more households than its buurt has (at most ~2,500 supports).
+    # One in twenty signals gets no support at all (it stays nieuw until the retention closes it).
+    aantallen = _verdeel(
+        n_steun, [0 if rng.random() < 0.05 else min(rng.paretovariate(1.3), 500) for _s in signalen]
+    )
     steun_id = _next_id(Steunbetuiging)
     steun_rijen = []
     for s, n in zip(signalen, aantallen, strict=True):
@@ -461,8 +475,9 @@ def _acties(integraal: list[dict], *, n_acties: int, rng, nu, plaatsen) -> list[
             k = rng.choice((1, 1, 1, 2, 2, 3, 4))
             rij.append(lijst[i : i + k])
             i += k
-    rij.sort(key=lambda g: max(s["getrieerd"] for s in g))
-    for groep in rij[:n_acties]:
+    # As many acties as wanted, spread over the years (the other signals become primary tasks).
+    gekozen = sorted(rng.sample(range(len(rij)), min(n_acties, len(rij))))
+    for groep in sorted((rij[i] for i in gekozen), key=lambda g: max(s["getrieerd"] for s in g)):
         aangemaakt = max(s["getrieerd"] for s in groep) + dt.timedelta(hours=2)
         actie = {
             "signalen": groep,

@@ -37,6 +37,13 @@ def _signaal(team, *, titel="Signaal", status=Status.NIEUW, aangemaakt=1.0, them
 def _stap(signaal, naar, dagen_geleden):
     sw = StatusWijziging.objects.create(signaal=signaal, van="", naar=naar)
     StatusWijziging.objects.filter(pk=sw.pk).update(created_at=_dagen_geleden(dagen_geleden))
+    # As signalen.services.status does with every move: the signal's last move is the newest row.
+    Signaal.objects.filter(pk=signaal.pk).update(
+        status_gewijzigd_at=max(
+            _dagen_geleden(dagen_geleden), signaal.status_gewijzigd_at or _dagen_geleden(10_000)
+        )
+    )
+    signaal.refresh_from_db()
 
 
 def _actie(world, *, titel="Actie", status=ActieStatus.GEPLAND, in_uitvoering=None, bewoners=0, team=None):
