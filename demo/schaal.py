@@ -478,7 +478,8 @@ def _acties(integraal: list[dict], *, n_acties: int, rng, nu, plaatsen) -> list[
     # As many acties as wanted, spread over the years (the other signals become primary tasks).
     gekozen = sorted(rng.sample(range(len(rij)), min(n_acties, len(rij))))
     for groep in sorted((rij[i] for i in gekozen), key=lambda g: max(s["getrieerd"] for s in g)):
-        aangemaakt = max(s["getrieerd"] for s in groep) + dt.timedelta(hours=2)
+        getrieerd = max(s["getrieerd"] for s in groep)
+        aangemaakt = getrieerd + min(dt.timedelta(hours=2), (nu - getrieerd) / 2)  # before `nu`
         actie = {
             "signalen": groep,
             "aangemaakt": aangemaakt,
