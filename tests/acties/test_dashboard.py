@@ -87,6 +87,8 @@ def test_another_teams_coordinator_gets_a_404(client, world):
     assert client.get(URL, {"team": world.team.pk}).status_code == 404
     assert client.get(URL, {"team": "abc"}).status_code == 404
     assert client.get(URL, {"team": "99999999"}).status_code == 404
+    assert client.get(URL, {"team": "9" * 30}).status_code == 404  # beyond the integer range
+    assert client.get(URL, {"team": "1\x00"}).status_code == 404
 
 
 def test_anonymous_is_sent_to_the_login(client, world):
