@@ -251,7 +251,7 @@ def _doorlooptijden_postgres(*, team: Team, sinds: dt.datetime) -> dict[tuple, D
         FROM s JOIN m ON m.signaal_id = s.id
             JOIN {tabel[Buurt]} AS b ON b.id = s.buurt_id JOIN {tabel[Thema]} AS t ON t.id = s.thema_id
         GROUP BY GROUPING SETS ((s.buurt_id, b.naam), (s.thema_id, t.naam), ())
-    """  # noqa: S608 # nosec B608
+    """  # noqa: S608 # nosec B608 # names from the models and the Status enum, values are parameters
     uit: dict[tuple, Doorlooptijd] = {}
     with connection.cursor() as cur:
         cur.execute(statement, {"team": team.pk, "sinds": sinds})

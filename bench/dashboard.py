@@ -3,7 +3,7 @@
 
 The row runs in a database of its own, `vbt_bench_schaal` (on DATABASE_URL's server when it is
 PostgreSQL, else postgres://postgres@127.0.0.1:5432; BENCH_SCHAAL_DATABASE_URL overrides), created
-and migrated when missing; `seed_scale` fills it once (about a minute) and later runs reuse it.
+and migrated when missing; `seed_scale` fills it once (2–3 minutes) and later runs reuse it.
 Without a reachable PostgreSQL the row is skipped with one line saying so.
 
 It times the whole page (`/coordinator/?team=…`, through Django's test client: middleware,

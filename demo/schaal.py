@@ -141,7 +141,7 @@ def _insert(model, kolommen: list[str], rijen: list[tuple], telling: Telling) ->
             ]
             plekken = ", ".join(["%s"] * len(kolommen))
             for i in range(0, len(klaar), 5000):
-                cur.executemany(f"INSERT INTO {tabel} ({namen}) VALUES ({plekken})", klaar[i : i + 5000])  # noqa: S608 # nosec B608
+                cur.executemany(f"INSERT INTO {tabel} ({namen}) VALUES ({plekken})", klaar[i : i + 5000])  # noqa: S608 # nosec B608 # names from the models
     telling.add(str(model._meta.verbose_name_plural), len(rijen))
 
 
@@ -277,7 +277,7 @@ def _verdeel(totaal: int, gewichten: list[float]) -> list[int]:
 
 def seed(*, seed: int, schaal: float, anker: dt.date, naam: str) -> Telling:
     """Write the whole scale data set (call inside a transaction)."""
-    rng = random.Random(seed)  # noqa: S311 # nosec B311 - reproducible test data, not a secret
+    rng = random.Random(seed)  # noqa: S311 # nosec B311 # reproducible test data, not a secret
     telling = Telling()
     plaatsen = _plaatsen(naam=naam, telling=telling)
     tz = timezone.get_current_timezone()
