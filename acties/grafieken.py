@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BREEDTE = 600  # viewBox units; the SVG scales to its container
-LABEL_BREEDTE = 220
-WAARDE_RUIMTE = 70
+BREEDTE = 360  # viewBox units, about 1:1 on a 375 px phone; the SVG scales to its container
+LABEL_BREEDTE = 130
+WAARDE_RUIMTE = 56
 RIJ_HOOGTE = 28
 BALK_HOOGTE = 18
 
@@ -27,7 +27,8 @@ class Segment:
 
 @dataclass
 class Rij:
-    label: str
+    label: str  # shortened to fit beside the bars
+    naam: str  # in full, for the bar's title
     segmenten: list[Segment]
     y: float = 0
     tekst: str = ""  # the figure printed after the bar
@@ -66,7 +67,7 @@ class Grafiek:
         return BALK_HOOGTE
 
 
-def _inkorten(label: str, lengte: int = 30) -> str:
+def _inkorten(label: str, lengte: int = 19) -> str:
     return label if len(label) <= lengte else label[: lengte - 1] + "…"
 
 
@@ -81,7 +82,7 @@ def grafiek(*, titel: str, rijen: list[tuple[str, list[Segment]]], opmaak=None) 
             seg.x = x
             seg.breedte = round(seg.waarde * schaal, 1)
             x += seg.breedte
-        rij = Rij(label=_inkorten(label), segmenten=segmenten, y=i * RIJ_HOOGTE + 2)
+        rij = Rij(label=_inkorten(label), naam=label, segmenten=segmenten, y=i * RIJ_HOOGTE + 2)
         rij.tekst = opmaak(rij.totaal) if opmaak else f"{rij.totaal:g}"
         uit.append(rij)
     return Grafiek(titel=titel, rijen=uit)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Sum, Value, When, Window
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Team
@@ -30,7 +30,7 @@ from signalen.models import Doorzetting, Signaal, Status, StatusWijziging, Thema
 
 from .models import Actie, ActieStatus, GeholpenAntwoord, GeholpenReactie
 
-LIJST_MAX = 50
+LIJST_MAX = 25
 GEHOLPEN_ACTIES_MAX = 20
 STIL_NA_DAGEN = 30
 DOORLOOP_MAANDEN = 12
@@ -64,12 +64,17 @@ class Doorlooptijd:
     aantal: dict[str, int] = field(default_factory=dict)  # step key → how many signals
 
     @property
-    def cellen(self) -> list[tuple[str, float | None, int]]:
-        """(step label, median, count) per step, in the steps' order, for tables."""
-        return [
-            (str(STAP_LABELS[stap]), self.mediaan.get(stap), self.aantal.get(stap, 0))
-            for stap, _b, _e in STAPPEN
-        ]
+    def cellen(self) -> list[tuple[str, str]]:
+        """(step label, "12,5 d (4)": median days and how many signals) per step, for tables."""
+        uit = []
+        for stap, _b, _e in STAPPEN:
+            mediaan = self.mediaan.get(stap)
+            tekst = "–"
+            if mediaan is not None:
+                dagen = _("%(dagen)s d") % {"dagen": formats.number_format(round(mediaan, 1), 1)}
+                tekst = f"{dagen} ({self.aantal.get(stap, 0)})"
+            uit.append((str(STAP_LABELS[stap]), tekst))
+        return uit
 
 
 @dataclass

@@ -252,7 +252,7 @@ def test_charts_are_svg_with_titles_and_no_inline_style(coordinator_client, worl
     assert html.count("<table") >= html.count('role="img"')
     # A bar's width is a number in the viewBox, never negative.
     breedtes = [float(b) for b in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', html)]
-    assert breedtes and all(0 < b <= 600 for b in breedtes)
+    assert breedtes and all(0 < b <= 360 for b in breedtes)
 
 
 # Query count -------------------------------------------------------------------------------
