@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import geholpen, triage
+from .views import dashboard, geholpen, triage
 
 app_name = "acties"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     # The chosen answer rides in the query string (?antwoord=ja), which logs never show.
     path("geholpen/<str:token>/", geholpen.geholpen, name="geholpen"),
     path("acties/afmelden/<str:token>/", geholpen.bewoner_afmelden_view, name="bewoner_afmelden"),
+    path("coordinator/", dashboard.dashboard, name="dashboard"),
 ]

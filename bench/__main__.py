@@ -24,6 +24,7 @@ ROWS = [
     "bench.signalen:tally_full",
     "bench.signalen:tally_incremental",
     "bench.publiek:buurtpagina",
+    "bench.dashboard:dashboard",
 ]
 
 

@@ -235,6 +235,8 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     # The triage page (acties) and one of its steps, with the signal's markup in cards and lists.
     bewaker.bezoek("/triage/")
     bewaker.bezoek(f"/triage/nieuw/?signaal={signaal.pk}")
+    bewaker.bezoek("/coordinator/")  # the coördinator dashboard: SVG charts with stored names
+    expect(page.get_by_role("img", name="Signalen per status")).to_be_visible()
     bewaker.bezoek("/signalen/nieuw/")
     bewaker.bezoek(f"/signalen/nieuw/?wijkronde={wijkronde.pk}")
     expect(page.locator(".kaart.leaflet-container")).to_have_count(1)
@@ -404,3 +406,4 @@ def test_the_error_pages_keep_working_under_the_policy(page, markup_world):
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     bewaker.bezoek("/signalen/dashboard/", status=(403,))
     bewaker.bezoek("/triage/", status=(403,))
+    bewaker.bezoek("/coordinator/", status=(403,))

@@ -122,6 +122,7 @@ def no_store(response) -> bool:
         "/signalen/kaart/",
         "/signalen/export.csv",
         "/signalen/dashboard/",
+        "/coordinator/",
         "/signalen/nieuw/",
         "/signalen/plek/?team={team}&lat=50.85&lon=5.69",
         "/signalen/{signaal}/",

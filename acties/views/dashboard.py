@@ -1,0 +1,108 @@
+"""The coördinator dashboard (`/coordinator/`): triage queue, overdue forwards, acties without
+residents, acties per status, lead times and "heeft het geholpen?", with SVG charts and tables."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from buurten.mfa import coordinator_mfa_required
+from buurten.models import Team
+from buurten.selectors import team_get_for_coordinator, team_list_for_coordinator
+
+from ..grafieken import Segment, grafiek
+from ..selectors_dashboard import STAP_LABELS, STAPPEN, Dashboard, dashboard_for_team
+
+
+def _team(request: HttpRequest) -> Team | None:
+    """?team= (404 for another team's, 403 for a teamlid), the only team coordinated, or None: ask."""
+    team_id = request.GET.get("team")
+    if team_id:
+        try:
+            return team_get_for_coordinator(user=request.user, team_id=int(team_id))
+        except ValueError:
+            raise Http404(_("Dit team bestaat niet of je bent er geen lid van.")) from None
+    teams = list(team_list_for_coordinator(user=request.user)[:2])
+    if not teams:
+        raise PermissionDenied(_("Alleen coördinatoren hebben een dashboard."))
+    return teams[0] if len(teams) == 1 else None
+
+
+def _dagen(waarde: float) -> str:
+    return _("%(dagen)s d") % {"dagen": f"{waarde:.1f}".replace(".", ",")}
+
+
+def _grafieken(d: Dashboard) -> dict:
+
+    def status_grafiek(titel, rijen):
+        return grafiek(
+            titel=titel,
+            rijen=[(label, [Segment(label, n, f"staaf-{waarde}")]) for waarde, label, n in rijen],
+        )
+
+    def doorloop(titel, rijen):
+        return grafiek(
+            titel=titel,
+            rijen=[
+                (
+                    r.naam,
+                    [
+                        Segment(STAP_LABELS[stap], r.mediaan[stap] or 0, f"staaf-stap-{stap}")
+                        for stap, _b, _e in STAPPEN
+                    ],
+                )
+                for r in rijen
+            ],
+            opmaak=_dagen,
+        )
+
+    def geholpen_grafiek(titel, tellingen):
+        return grafiek(
+            titel=titel,
+            rijen=[
+                (
+                    t.naam,
+                    [
+                        Segment(_("Ja"), t.ja, "staaf-ja"),
+                        Segment(_("Deels"), t.deels, "staaf-deels"),
+                        Segment(_("Nee"), t.nee, "staaf-nee"),
+                    ],
+                )
+                for t in tellingen
+            ],
+        )
+
+    return {
+        "signalen": status_grafiek(_("Signalen per status"), d.signalen_per_status),
+        "acties": status_grafiek(_("Acties per status"), d.acties_per_status),
+        "doorloop_buurt": doorloop(_("Doorlooptijd per buurt (mediaan in dagen)"), d.doorlooptijd_per_buurt),
+        "doorloop_thema": doorloop(_("Doorlooptijd per thema (mediaan in dagen)"), d.doorlooptijd_per_thema),
+        "geholpen_buurt": geholpen_grafiek(_("Heeft het geholpen? Per buurt"), d.geholpen_per_buurt),
+        "geholpen_actie": geholpen_grafiek(
+            _("Heeft het geholpen? Per actie"), [t for _id, t in d.geholpen_per_actie]
+        ),
+        "geholpen_acties": [t for _id, t in d.geholpen_per_actie],
+        "stappen": [(stap, STAP_LABELS[stap]) for stap, _b, _e in STAPPEN],
+    }
+
+
+@coordinator_mfa_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coördinator's overview of one team they coordinate (a chooser when they have several)."""
+    team = _team(request)
+    if team is None:
+        return render(
+            request,
+            "signalen/team_kiezen.html",
+            {
+                "titel": _("Dashboard"),
+                "teams": team_list_for_coordinator(user=request.user),
+                "pad": request.path,
+            },
+        )
+    d = dashboard_for_team(team=team)
+    return render(request, "acties/dashboard.html", {"d": d, "team": team, "g": _grafieken(d)})
