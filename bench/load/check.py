@@ -53,7 +53,9 @@ def _historie(signaal_ids: list[int], sinds: dt.datetime) -> list[str]:
             if rij[:2] == vorige[:2]:
                 problemen.append(f"signaal {sid}: dubbele historieregel {rij[0] or '–'} → {rij[1]}")
             elif rij[0] != vorige[1]:
-                problemen.append(f"signaal {sid}: historie springt van {vorige[1]} naar een regel vanaf {rij[0]}")
+                problemen.append(
+                    f"signaal {sid}: historie springt van {vorige[1]} naar een regel vanaf {rij[0]}"
+                )
         if historie and historie[-1][2] >= sinds and historie[-1][1] != status.get(sid):
             problemen.append(
                 f"signaal {sid}: status {status.get(sid)} maar de laatste historieregel zegt {historie[-1][1]}"
@@ -79,7 +81,9 @@ def _mail(signaal_ids: list[int], sinds: dt.datetime) -> list[str]:
             if sid in wanted:
                 gezien[(ontvanger, sid)] += 1
     problemen += [
-        f"signaal {sid}: {n} draagvlakmails aan {ontvanger}" for (ontvanger, sid), n in gezien.items() if n > 1
+        f"signaal {sid}: {n} draagvlakmails aan {ontvanger}"
+        for (ontvanger, sid), n in gezien.items()
+        if n > 1
     ]
     return problemen
 

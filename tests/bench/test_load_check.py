@@ -72,7 +72,9 @@ def test_a_planted_duplicate_history_row_is_found(geteld, sinds):
 def test_a_wrong_count_or_status_is_found(geteld, sinds):
     Signaal.objects.filter(pk=geteld[1].pk).update(steun_huishoudens=5)
     problemen = controleer(sinds=sinds)
-    assert any(f"signaal {geteld[1].pk}: na de seriële hertelling steun_huishoudens 5 ≠ 2" in p for p in problemen)
+    assert any(
+        f"signaal {geteld[1].pk}: na de seriële hertelling steun_huishoudens 5 ≠ 2" in p for p in problemen
+    )
 
 
 def test_a_signal_left_marked_is_reported(geteld, sinds):
@@ -83,7 +85,12 @@ def test_a_signal_left_marked_is_reported(geteld, sinds):
 def test_a_crossing_announced_twice_is_found(geteld, sinds):
     mail = Bericht.objects.get(soort=DRAAGVLAK_MAIL)
     Bericht.objects.create(
-        ontvanger=mail.ontvanger, soort=DRAAGVLAK_MAIL, context=mail.context, sleutel=mail.sleutel + ":nogmaals"
+        ontvanger=mail.ontvanger,
+        soort=DRAAGVLAK_MAIL,
+        context=mail.context,
+        sleutel=mail.sleutel + ":nogmaals",
     )
     problemen = controleer(sinds=sinds)
-    assert any(f"signaal {geteld[0].pk}: 2 draagvlakmails aan {mail.ontvanger}" in p for p in problemen), problemen
+    assert any(f"signaal {geteld[0].pk}: 2 draagvlakmails aan {mail.ontvanger}" in p for p in problemen), (
+        problemen
+    )
