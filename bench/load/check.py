@@ -58,7 +58,8 @@ def _historie(signaal_ids: list[int], sinds: dt.datetime) -> list[str]:
                 )
         if historie and historie[-1][2] >= sinds and historie[-1][1] != status.get(sid):
             problemen.append(
-                f"signaal {sid}: status {status.get(sid)} maar de laatste historieregel zegt {historie[-1][1]}"
+                f"signaal {sid}: status {status.get(sid)}, "
+                f"maar de laatste historieregel zegt {historie[-1][1]}"
             )
     return problemen
 

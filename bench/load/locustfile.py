@@ -47,7 +47,7 @@ class _Basis(HttpUser):
         return velden
 
     def _post(self, pagina: str, doel: str, data: dict, naam: str, *, invullen: float = 0) -> None:
-        """GET the form (its CSRF token and hidden fields), fill it in, POST it; 200 or a redirect is success."""
+        """GET the form (CSRF token, hidden fields), fill it in, POST it; 200 or a redirect is success."""
         r = self.client.get(pagina, name=f"{naam} (formulier)")
         verborgen = self._hidden(r.text)
         if "csrfmiddlewaretoken" not in verborgen:
@@ -131,7 +131,7 @@ class Staff(_Basis):
             {
                 "kanaal": "huisbezoek",
                 "datum": dt.date.today().isoformat(),  # noqa: DTZ011 - the server's local day
-                "postcode": f"{random.randint(1000, 9999)} {random.choice('ABCDEFGHJK')}{random.choice('LMNPRSTVWX')}",
+                "postcode": f"{random.randint(1000, 9999)} {random.choice('ABCDEFGHJK')}{random.choice('LMNPRSTVWX')}",  # noqa: E501
                 "huisnummer": str(random.randint(1, 999)),
             },
             "staff: steun toevoegen",
