@@ -12,10 +12,11 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
-from acties.models import Actie
+from acties.models import Actie, ActieStatus
 from buurten.models import Lidmaatschap, Rol, Team
 from signalen.models import Signaal
 from signalen.workflow import OPEN_STATUSES, TALLY_STATUSES
@@ -54,6 +55,9 @@ def maak_plan(*, staff: int, seed: int = 11) -> dict:
     kaart = _pad("signalen:kaart_punten") or _pad("signalen:kaart")
     if _pad("signalen:kaart_punten") is None:
         ontbreekt.append("signalen:kaart_punten (kaartpagina zelf gemeten)")
+    partners: dict[int, set[int]] = {}
+    for seat in seats:
+        partners.setdefault(seat.team_id, set()).add(seat.partner_id)
     teams = {}
     for team in Team.objects.filter(pk__in={s.team_id for s in seats}).prefetch_related("buurten"):
         open_ids = list(
@@ -73,11 +77,15 @@ def maak_plan(*, staff: int, seed: int = 11) -> dict:
                 (buurt.min_lon + buurt.max_lon) / 2 if buurt else 5.0,
                 (buurt.min_lat + buurt.max_lat) / 2 if buurt else 51.0,
             ],
+            # Only a betrokken partner posts an update: open acties the teamleden's partner leads or joins.
             "acties": [
                 _pad("acties:detail", pk=pk)
                 for pk in Actie.objects.filter(team=team)
+                .filter(Q(trekker_id__in=partners[team.pk]) | Q(partners__in=partners[team.pk]))
+                .exclude(status__in=[ActieStatus.AFGEROND, ActieStatus.GESTOPT])
                 .order_by("-pk")
-                .values_list("pk", flat=True)[:PER_TEAM_ACTIES]
+                .values_list("pk", flat=True)
+                .distinct()[:PER_TEAM_ACTIES]
             ]
             if _pad("acties:update", pk=1)
             else [],
