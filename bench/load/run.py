@@ -269,7 +269,7 @@ def belasting() -> dict:
     try:
         sinds = _manage(
             env, "shell", "-c", "from django.utils import timezone; print(timezone.now().isoformat())"
-        )
+        ).splitlines()[-1]
         waker = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
