@@ -176,6 +176,47 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.kill()
 
 
+def _pg_pids(url: str) -> list[int]:
+    config = environ.Env.db_url_config(url)
+    with psycopg.connect(
+        dbname=config["NAME"],
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        connect_timeout=3,
+    ) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [config["NAME"]],
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def cpu(procs: dict[str, list[int]]) -> dict[str, dict[int, float]]:
+    """CPU seconds (user + system) per process of each role, children included (psutil)."""
+    import psutil
+
+    out: dict[str, dict[int, float]] = {}
+    for rol, pids in procs.items():
+        seen: dict[int, float] = {}
+        for pid in pids:
+            try:
+                p = psutil.Process(pid)
+                for q in [p, *(p.children(recursive=True) if rol != "postgres" else [])]:
+                    t = q.cpu_times()
+                    seen[q.pid] = t.user + t.system
+            except psutil.Error:
+                continue
+        out[rol] = seen
+    return out
+
+
+def cpu_delta(voor: dict, na: dict) -> dict[str, float]:
+    """CPU seconds each role used between two snapshots (a process born in between counts from 0)."""
+    return {rol: sum(t - voor.get(rol, {}).get(pid, 0.0) for pid, t in na[rol].items()) for rol in na}
+
+
 def stats(path: Path) -> dict[str, dict]:
     """locust's `<prefix>_stats.csv` as {name: {n, fouten, p50, p95, p99, rps}}."""
     rows = {}
@@ -283,6 +324,15 @@ def belasting() -> dict:
             stdout=subprocess.PIPE,
             text=True,
         )
+
+        def rollen() -> dict[str, list[int]]:
+            return {
+                "web": [procs[0].pid],
+                "telling": [p.pid for p in procs[1:]],
+                "postgres": _pg_pids(url),
+            }
+
+        cpu_voor = cpu(rollen())
         begin = time.monotonic()
         load = subprocess.run(  # noqa: S603
             [
@@ -307,6 +357,7 @@ def belasting() -> dict:
             timeout=seconds + 120,
         )
         duur = time.monotonic() - begin
+        verbruik = cpu_delta(cpu_voor, cpu(rollen()))
         out, _ = waker.communicate(timeout=600)
         wacht = json.loads(out.strip().splitlines()[-1])
         if load.returncode != 0:
@@ -324,7 +375,15 @@ def belasting() -> dict:
         )
     finally:
         _stop(procs)
-    ok, tekst = oordeel(stats(VAR / "locust_stats.csv"), wacht, problemen)
+    rijen = stats(VAR / "locust_stats.csv")
+    ok, tekst = oordeel(rijen, wacht, problemen)
+    n = rijen.get("Aggregated", {}).get("n") or 1
+    tekst += f". CPU tijdens de belasting ({duur:.0f} s, 2 kernen = {2 * duur:.0f} CPU-s): " + ", ".join(
+        f"{rol} {t:.0f} CPU-s ({1000 * t / n:.1f} ms per verzoek)" for rol, t in verbruik.items()
+    )
+    (VAR / "uitkomst.json").write_text(
+        json.dumps({"rijen": rijen, "wacht": wacht, "problemen": problemen, "cpu": verbruik, "duur": duur})
+    )
     if ontbreekt:
         tekst += ". Niet op deze branch en dus niet gemeten: " + ", ".join(ontbreekt)
     return {
