@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from core.actors import TALLY
@@ -30,6 +30,28 @@ def geraakte_signalen(*, sinds: dt.datetime) -> list[int]:
     ids |= set(Steunbetuiging.objects.filter(created_at__gte=sinds).values_list("signaal_id", flat=True))
     ids |= set(StatusWijziging.objects.filter(created_at__gte=sinds).values_list("signaal_id", flat=True))
     return sorted(ids)
+
+
+def telwacht(*, sinds: dt.datetime, now: dt.datetime | None = None) -> dict:
+    """How long support added since `sinds` waited for its signal's recount, from the tally's own
+    stamp (`steun_berekend_at` after the signal's latest support); a signal not yet recounted
+    waits until `now`."""
+    now = now or timezone.now()
+    wachten = []
+    for r in (
+        Steunbetuiging.objects.filter(created_at__gte=sinds)
+        .values("signaal_id", "signaal__steun_berekend_at")
+        .annotate(laatste=Max("created_at"))
+    ):
+        berekend = r["signaal__steun_berekend_at"]
+        klaar = berekend if berekend is not None and berekend >= r["laatste"] else now
+        wachten.append((klaar - r["laatste"]).total_seconds())
+    wachten.sort()
+    return {
+        "signalen": len(wachten),
+        "max_s": wachten[-1] if wachten else 0.0,
+        "p50_s": wachten[len(wachten) // 2] if wachten else 0.0,
+    }
 
 
 def nog_te_tellen(*, signaal_ids: list[int]) -> int:

@@ -362,13 +362,14 @@ def belasting() -> dict:
         wacht = json.loads(out.strip().splitlines()[-1])
         if load.returncode != 0:
             raise RuntimeError(f"locust: {(load.stderr or load.stdout).strip().splitlines()[-1:]}")
-        problemen = json.loads(
+        problemen, telling = json.loads(
             _manage(
                 env,
                 "shell",
                 "-c",
-                "import json, datetime; from bench.load.check import controleer; "
-                f"print(json.dumps(controleer(sinds=datetime.datetime.fromisoformat({sinds.strip()!r}))))",
+                "import json, datetime; from bench.load.check import controleer, telwacht; "
+                f"sinds = datetime.datetime.fromisoformat({sinds.strip()!r}); "
+                "print(json.dumps([controleer(sinds=sinds), telwacht(sinds=sinds)]))",
             )
             .strip()
             .splitlines()[-1]
@@ -376,13 +377,28 @@ def belasting() -> dict:
     finally:
         _stop(procs)
     rijen = stats(VAR / "locust_stats.csv")
+    wacht["max_wacht_s"] = max(wacht.get("max_wacht_s", 0.0), telling["max_s"])
     ok, tekst = oordeel(rijen, wacht, problemen)
+    tekst += (
+        f". Steun tijdens de belasting op {telling['signalen']} signalen: wacht tot de hertelling "
+        f"(steun_berekend_at na de laatste steun) mediaan {telling['p50_s']:.1f} s, "
+        f"hoogstens {telling['max_s']:.1f} s"
+    )
     n = rijen.get("Aggregated", {}).get("n") or 1
     tekst += f". CPU tijdens de belasting ({duur:.0f} s, 2 kernen = {2 * duur:.0f} CPU-s): " + ", ".join(
         f"{rol} {t:.0f} CPU-s ({1000 * t / n:.1f} ms per verzoek)" for rol, t in verbruik.items()
     )
     (VAR / "uitkomst.json").write_text(
-        json.dumps({"rijen": rijen, "wacht": wacht, "problemen": problemen, "cpu": verbruik, "duur": duur})
+        json.dumps(
+            {
+                "rijen": rijen,
+                "wacht": wacht,
+                "telling": telling,
+                "problemen": problemen,
+                "cpu": verbruik,
+                "duur": duur,
+            }
+        )
     )
     if ontbreekt:
         tekst += ". Niet op deze branch en dus niet gemeten: " + ", ".join(ontbreekt)

@@ -94,3 +94,14 @@ def test_a_crossing_announced_twice_is_found(geteld, sinds):
     assert any(f"signaal {geteld[0].pk}: 2 draagvlakmails aan {mail.ontvanger}" in p for p in problemen), (
         problemen
     )
+
+
+def test_the_wait_for_the_recount_comes_from_the_tallys_stamp(geteld, sinds):
+    from bench.load.check import telwacht
+
+    wacht = telwacht(sinds=sinds)
+    assert wacht["signalen"] == 2
+    assert 0 <= wacht["max_s"] < 60
+    # A signal whose latest support came after its last recount is still waiting.
+    Signaal.objects.filter(pk=geteld[1].pk).update(steun_berekend_at=timezone.now() - dt.timedelta(hours=1))
+    assert telwacht(sinds=sinds, now=timezone.now() + dt.timedelta(seconds=400))["max_s"] > 300
