@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from acties.models import Actie, ActieStatus
 from buurten.models import Lidmaatschap, Rol, Team
+from signalen.forms import SteunHuishoudenForm
 from signalen.models import Signaal
 from signalen.workflow import OPEN_STATUSES, TALLY_STATUSES
 
@@ -120,6 +121,8 @@ def maak_plan(*, staff: int, seed: int = 11) -> dict:
         ontbreekt.append("publiek:steunen (online steun)")
     return {
         "cookie": settings.SESSION_COOKIE_NAME,
+        # The detail page holds two support forms, told apart by their prefix.
+        "steun_prefix": f"{SteunHuishoudenForm.prefix}-" if SteunHuishoudenForm.prefix else "",
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "leeg": "/bench/leeg/",
         "health": _pad("health"),
