@@ -25,6 +25,7 @@ ROWS = [
     "bench.signalen:tally_incremental",
     "bench.publiek:buurtpagina",
     "bench.dashboard:dashboard",
+    "bench.load.run:belasting",
 ]
 
 
