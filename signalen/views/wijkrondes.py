@@ -19,8 +19,8 @@ from ..forms import (
     WijkrondeForm,
 )
 from ..selectors import pages
+from ..selectors.pages import PER_PAGINA
 from ..services.signalen import wijkronde_create
-from .lijst import PER_PAGINA
 from .teamkeuze import team_from_request, team_kiezen
 
 
