@@ -36,7 +36,10 @@ def _filter_form(request: HttpRequest) -> SignaalFilterForm:
     return SignaalFilterForm(
         request.GET or None,
         # Only what a choice shows: a buurt's outline can be megabytes of GeoJSON.
-        buurten=buurt_list_for_user(user=request.user).only("id", "naam", "code").order_by("naam"),
+        buurten=buurt_list_for_user(user=request.user)
+        .select_related(None)
+        .only("id", "naam", "code")
+        .order_by("naam"),
         themas=pages.thema_list_for_user(user=request.user),
     )
 

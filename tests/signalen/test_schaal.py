@@ -367,3 +367,14 @@ def test_team_pages_query_counts_are_the_same_with_10_and_1000_signals(
     for (person_pk, path), before in counts.items():
         client.force_login(teamlid if person_pk == teamlid.pk else coordinator)
         assert _count(client, path, django_assert_max_num_queries) <= before, path
+
+
+def test_a_superuser_gets_every_page_and_all_teams_points(client, team, thema, ander_team):
+    f.SignaalFactory(team=team, thema=thema)
+    f.SignaalFactory(team=ander_team)
+    beheerder = f.UserFactory(is_superuser=True, is_staff=True)
+    f.activate_totp(beheerder)
+    client.force_login(beheerder)
+    for path in (LIJST, KAART, CSV):
+        assert client.get(path).status_code == 200, path
+    assert len(punten(client)["features"]) == 2
