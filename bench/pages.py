@@ -55,6 +55,10 @@ SECRET_KEY = secrets.token_urlsafe(50)
 LOGGING_PAGE_KB = 80
 
 
+def _n(getal: int) -> str:
+    return f"{getal:,}".replace(",", ".")
+
+
 def _bench_url() -> str:
     url = os.environ.get("BENCH_PAGES_DATABASE_URL")
     if url:
@@ -416,7 +420,7 @@ def csv_export() -> dict:
     return {
         "name": "CSV export, 10.000 rows",
         "backend": "PostgreSQL, gunicorn 2 workers",
-        "figure": f"{took:.2f} s for {lines:,} rows (HTTP {status})".replace(",", "."),
+        "figure": f"{took:.2f} s for {_n(lines)} rows (HTTP {status})",
         "target": "< 1.5 s",
         "ok": status == 200 and lines == SIGNALEN_A and took < 1.5,
     }
@@ -459,9 +463,9 @@ def csv_memory() -> dict:
         "name": "CSV export memory, 10.000 vs 100.000 rows",
         "backend": "PostgreSQL, in-process",
         "figure": (
-            f"peak {peak_a / 2**20:.1f} MB for {rows_a:,} rows, {peak_b / 2**20:.1f} MB for {rows_b:,} rows "
+            f"peak {peak_a / 2**20:.1f} MB for {_n(rows_a)} rows, {peak_b / 2**20:.1f} MB for {_n(rows_b)} rows "
             f"({ratio:.2f}×)"
-        ).replace(",", "."),
+        ),
         "target": "100.000 rows ≤ 1.5× the peak of 10.000",
         "ok": rows_a == SIGNALEN_A and rows_b == SIGNALEN_B and ratio <= 1.5,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from buurten.selectors import (
     second_factor_pending,
     team_ids_for_user,
 )
-from core.geojson import feature_collection, point
+from core.geojson import feature_collection, geometry_for_display, point
 
 from ..models import Foto, Kanaal, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
 from ..workflow import ALLEEN_VIA_ACTIE, Actor, next_statuses_for
@@ -43,14 +44,21 @@ class SignaalFilter:
     tot: dt.date | None = None
 
 
+# A buurt's or subgebied's outline can be megabytes of GeoJSON; a page that shows only their
+# names must not load (and decode) it with every signal.
+ZONDER_GEOMETRIE = ("buurt__geometrie", "subgebied__geometrie")
+
+
 def signaal_list_filtered(*, user: Any, filters: SignaalFilter | None = None) -> QuerySet[Signaal]:
     """The signals the person may see, narrowed by the list page's filters, newest first.
 
     Ordered by (created_at, id) descending, which the (team, created_at, id) index serves: with
     the team ids read first, PostgreSQL reads a page from the index instead of sorting the team.
     """
-    qs = signaal_list_for_user(user=user, evaluate_teams=True).select_related(
-        "team", "thema", "buurt", "subgebied"
+    qs = (
+        signaal_list_for_user(user=user, evaluate_teams=True)
+        .select_related("team", "thema", "buurt", "subgebied")
+        .defer(*ZONDER_GEOMETRIE)
     )
     return _apply_filters(qs, filters or SignaalFilter()).order_by("-created_at", "-id")
 
@@ -182,7 +190,8 @@ def kaartpunten_json(*, user: Any, filters: SignaalFilter | None = None) -> str:
         for team_id, pk, lon, lat, status, thema_id in rows.iterator(chunk_size=5000):
             per_team[team_id].append(
                 f'{{"type":"Feature","id":{pk},"geometry":{{"type":"Point","coordinates":'
-                f'[{round(lon, 6)},{round(lat, 6)}]}},"properties":{{"s":"{status}","t":{thema_id}}}}}'
+                f"[{round(lon, 6)},{round(lat, 6)}]}},"
+                f'"properties":{{"s":{json.dumps(status)},"t":{thema_id}}}}}'
             )
         nieuw = {keys[t]: ",".join(parts) for t, parts in per_team.items()}
         cache.set_many(nieuw, timeout=24 * 3600)
@@ -218,17 +227,42 @@ def signalen_geojson(*, signalen: Any) -> dict[str, Any]:
 
 
 def buurten_geojson(*, buurten: Any) -> dict[str, Any]:
-    """Outlines of buurten as a FeatureCollection: the context layer under a map."""
-    return feature_collection((b.geometrie, {"naam": b.naam, "code": b.code}) for b in buurten)
+    """Outlines of buurten as a FeatureCollection: the context layer under a map, simplified for
+    display (`core.geojson.geometry_for_display`) and cached per buurt until it is changed."""
+    from django.core.cache import cache
+
+    buurten = list(buurten)
+    keys = {
+        b.pk: f"vbt:buurt-omtrek:{b.pk}:{b.updated_at.timestamp() if b.updated_at else 0}" for b in buurten
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [b.pk for b in buurten if keys[b.pk] not in found]
+    # The stored outlines only for what is not cached (the callers' buurten come without them).
+    nieuw = {
+        keys[pk]: geometry_for_display(geometrie)
+        for pk, geometrie in (
+            Buurt.objects.filter(pk__in=missing).values_list("pk", "geometrie") if missing else []
+        )
+    }
+    if nieuw:
+        cache.set_many(nieuw, timeout=7 * 24 * 3600)
+        found.update(nieuw)
+    return feature_collection((found[keys[b.pk]], {"naam": b.naam, "code": b.code}) for b in buurten)
 
 
 def team_for_logging(*, team: Team) -> Team:
-    """The team with what the logging form needs (buurten with geometry, subgebieden) prefetched."""
+    """The team with what the logging form needs (buurten, subgebieden) prefetched. The buurten
+    come without their outlines (the map's come simplified from `buurten_geojson`); a service
+    that needs one loads it when it reads it."""
     return (
         Team.objects.select_related("gemeente")
+        .defer("gemeente__geometrie")
         .prefetch_related(
-            Prefetch("buurten", queryset=Buurt.objects.order_by("naam")),
-            Prefetch("subgebieden", queryset=Subgebied.objects.select_related("buurt").order_by("naam")),
+            Prefetch("buurten", queryset=Buurt.objects.defer("geometrie").order_by("naam")),
+            Prefetch(
+                "subgebieden",
+                queryset=Subgebied.objects.select_related("buurt").defer("buurt__geometrie").order_by("naam"),
+            ),
         )
         .get(pk=team.pk)
     )
@@ -268,8 +302,19 @@ def signaal_page(*, user: Any, pk: int, steun_pagina: int = 1) -> dict[str, Any]
     history; Http404 otherwise. A signal with thousands of supports still makes a short page."""
     per = STEUN_OP_PAGINA
     start = (max(1, steun_pagina) - 1) * per
-    qs = signaal_list_for_user(user=user).select_related(
-        "team", "team__gemeente", "thema", "buurt", "subgebied", "wijkronde", "created_by", "doorgezet_naar"
+    qs = (
+        signaal_list_for_user(user=user)
+        .select_related(
+            "team",
+            "team__gemeente",
+            "thema",
+            "buurt",
+            "subgebied",
+            "wijkronde",
+            "created_by",
+            "doorgezet_naar",
+        )
+        .defer(*ZONDER_GEOMETRIE, "team__gemeente__geometrie")
     )
     qs = qs.prefetch_related(
         Prefetch(
@@ -366,7 +411,7 @@ def wijkronde_list_for_user(*, user: Any) -> QuerySet[Wijkronde]:
     return (
         Wijkronde.objects.filter(team_id__in=team_ids_for_user(user=user))
         .select_related("team")
-        .prefetch_related("buurten")
+        .prefetch_related(Prefetch("buurten", queryset=Buurt.objects.defer("geometrie")))
         .order_by("-datum", "-created_at")
     )
 
@@ -387,7 +432,9 @@ def wijkronde_get_for_user(*, user: Any, pk: Any) -> Wijkronde:
             "meegelopen_partners",
             Prefetch(
                 "signalen",
-                queryset=Signaal.objects.select_related("thema", "buurt").order_by("-created_at"),
+                queryset=Signaal.objects.select_related("thema", "buurt")
+                .defer("buurt__geometrie")
+                .order_by("-created_at"),
             ),
         )
         .first()
@@ -413,5 +460,6 @@ def signaal_list_wacht_op_triage(*, user: Any) -> QuerySet[Signaal]:
         signaal_list_for_user(user=user)
         .filter(status=Status.DRAAGVLAK_BEREIKT, team_id__in=coordinator_team_ids_for_user(user=user))
         .select_related("team", "thema", "buurt")
+        .defer(*ZONDER_GEOMETRIE)
         .order_by("status_gewijzigd_at", "created_at")
     )

@@ -44,7 +44,7 @@ def wijkronde_nieuw(request: HttpRequest) -> HttpResponse:
         team=team,
         leden=leden,
         door=request.user,
-        context_geojson=pages.buurten_geojson(buurten=team.buurten.all()),
+        context_geojson=pages.buurten_geojson(buurten=team.buurten.defer("geometrie")),
     )
     if request.method == "POST" and form.is_valid():
         try:
