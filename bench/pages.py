@@ -463,8 +463,8 @@ def csv_memory() -> dict:
         "name": "CSV export memory, 10.000 vs 100.000 rows",
         "backend": "PostgreSQL, in-process",
         "figure": (
-            f"peak {peak_a / 2**20:.1f} MB for {_n(rows_a)} rows, {peak_b / 2**20:.1f} MB for {_n(rows_b)} rows "
-            f"({ratio:.2f}×)"
+            f"peak {peak_a / 2**20:.1f} MB for {_n(rows_a)} rows, "
+            f"{peak_b / 2**20:.1f} MB for {_n(rows_b)} rows ({ratio:.2f}×)"
         ),
         "target": "100.000 rows ≤ 1.5× the peak of 10.000",
         "ok": rows_a == SIGNALEN_A and rows_b == SIGNALEN_B and ratio <= 1.5,
