@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -110,8 +112,15 @@ def signaal_kaart_punten(request: HttpRequest) -> HttpResponse:
     """The map's points as compact GeoJSON (id, point, status, thema) of the person's teams only,
     cached per team until a signal of the team changes."""
     form = _filter_form(request)
-    body = pages.kaartpunten_json(user=request.user, filters=form.filters())
-    return HttpResponse(body, content_type="application/geo+json")
+    compressed = bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
+    body = pages.kaartpunten_json(user=request.user, filters=form.filters(), compressed=compressed)
+    response = HttpResponse(body, content_type="application/geo+json")
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if compressed:
+        # Compressed once per version and filter, not on every request (GZipMiddleware leaves
+        # a response with a Content-Encoding alone).
+        response["Content-Encoding"] = "gzip"
+    return response
 
 
 CSV_KOLOMMEN = [

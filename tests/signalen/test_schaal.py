@@ -378,3 +378,16 @@ def test_a_superuser_gets_every_page_and_all_teams_points(client, team, thema, a
     for path in (LIJST, KAART, CSV):
         assert client.get(path).status_code == 200, path
     assert len(punten(client)["features"]) == 2
+
+
+def test_map_data_is_sent_compressed_from_the_cache(
+    teamlid_client, team, thema, django_assert_max_num_queries
+):
+    s = f.SignaalFactory(team=team, thema=thema)
+    first = teamlid_client.get(PUNTEN, headers={"accept-encoding": "gzip"})
+    assert first["Content-Encoding"] == "gzip" and "Accept-Encoding" in first["Vary"]
+    with django_assert_max_num_queries(30) as queries:
+        again = teamlid_client.get(PUNTEN, headers={"accept-encoding": "gzip"})
+    assert again.content == first.content
+    assert not [q for q in queries.captured_queries if 'FROM "signalen_signaal"' in q["sql"]]
+    assert [p["id"] for p in json.loads(gzip.decompress(again.content))["features"]] == [s.pk]
