@@ -25,6 +25,14 @@ ROWS = [
     "bench.signalen:tally_incremental",
     "bench.publiek:buurtpagina",
     "bench.dashboard:dashboard",
+    "bench.pages:signal_list",
+    "bench.pages:signal_list_later_page",
+    "bench.pages:signal_map",
+    "bench.pages:signal_map_data",
+    "bench.pages:signal_detail",
+    "bench.pages:csv_export",
+    "bench.pages:csv_memory",
+    "bench.pages:logging_page_weight",
     "bench.load.run:belasting",
 ]
 

@@ -117,3 +117,22 @@ def cache_version_bump(*keys: str) -> None:
 def buurten_changed(*buurt_ids: int | None) -> None:
     """Something public in these buurten changed: their cached public pages are stale."""
     cache_version_bump(*(buurt_version_key(b) for b in buurt_ids if b))
+
+
+# The team's signal map data (`signalen:kaart_punten`) keys itself on this version; signalen's
+# services bump it after commit when a signal of the team is logged, moves status or is deleted.
+def team_signalen_key(team_id: int) -> str:
+    return f"vbt:versie:team-signalen:{team_id}"
+
+
+def cache_versions(keys: list[str]) -> dict[str, int]:
+    """The current version of each key in one round trip (1 for a key never bumped)."""
+    from django.core.cache import cache
+
+    found = cache.get_many(keys)
+    return {key: found.get(key) or 1 for key in keys}
+
+
+def team_signalen_changed(*team_ids: int | None) -> None:
+    """Signals of these teams changed (new, status, deleted): their cached map data is stale."""
+    cache_version_bump(*(team_signalen_key(t) for t in team_ids if t))

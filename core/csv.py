@@ -1,22 +1,23 @@
 """CSV for Dutch Excel: `;`-separated, decimal comma, UTF-8 with a byte order mark, and no formula
 from free text (CSV injection).
 
-A download is written whole before the first byte leaves, into a temporary file that spills to
-disk (so memory stays flat), and sent with its Content-Length. A streamed response that fails
-halfway (a database error, the worker's timeout) has already said 200 and ends as a truncated
-file nobody notices; this way it fails as a whole, or a browser sees a short body as an error.
-Callers cap the rows (the signal export refuses above a limit) so the writing fits the timeout.
+A download is streamed: lines are written as the rows come from the database (the caller passes
+an `iterator(chunk_size=…)`), so an export of 100,000 rows takes the memory of one chunk, and
+the first byte leaves at once. It has no Content-Length; gunicorn sends it chunked. When the
+rows fail halfway (a database error, the worker's timeout) the error is raised out of the
+stream: the server then drops the connection without the closing chunk, and the browser reports
+the download as failed, never as a complete file (pinned in tests/signalen/test_bad_input.py).
 """
 
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 
 class _Echo:
@@ -45,20 +46,26 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
         yield writer.writerow([csv_cell(value) for value in row])
 
 
-# Up to this much of a download is kept in memory; the rest goes to a temporary file.
-IN_GEHEUGEN = 5 * 1024 * 1024
+# Lines per piece sent: large enough that a chunk is not a handful of bytes, small enough that
+# memory stays flat.
+REGELS_PER_STUK = 500
 
 
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> FileResponse:
-    """A complete CSV download with its Content-Length; an error while writing raises, no partial 200."""
-    bestand = tempfile.SpooledTemporaryFile(max_size=IN_GEHEUGEN)  # noqa: SIM115  FileResponse closes it
-    try:
+def csv_streaming_response(
+    *, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """A CSV download streamed line by line (in pieces of REGELS_PER_STUK lines)."""
+
+    def pieces() -> Iterator[bytes]:
+        buffer: list[str] = []
         for line in csv_lines(header, rows):
-            bestand.write(line.encode("utf-8"))
-        bestand.seek(0)
-    except BaseException:
-        bestand.close()
-        raise
-    return FileResponse(
-        bestand, as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8"
-    )
+            buffer.append(line)
+            if len(buffer) >= REGELS_PER_STUK:
+                yield "".join(buffer).encode("utf-8")
+                buffer.clear()
+        if buffer:
+            yield "".join(buffer).encode("utf-8")
+
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response

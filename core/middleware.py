@@ -9,10 +9,12 @@ page that shows personal data to an anonymous visitor (an invitation) uses `neve
 pages (5xx) are never stored either.
 """
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
@@ -104,3 +106,21 @@ class RequestSizeLimitMiddleware:
             context = {"max_mb": limiet // (1024 * 1024), "terug_url": back_url(request), "status": 413}
             return HttpResponse(render_to_string("413.html", context, request=request), status=413)
         return self.get_response(request)
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's GZipMiddleware (random padding in the gzip header against BREACH, since Django
+    4.2), except for the paths in `GZIP_EXCLUDED_PATHS` (regular expressions from the start of the
+    path): pages that hold a secret that stays the same across requests next to text from the
+    request (the TOTP setup, recovery codes, reset and invitation links with their token). README,
+    "Compression and BREACH", has the reasoning."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        super().__init__(get_response)
+        excluded = getattr(settings, "GZIP_EXCLUDED_PATHS", ())
+        self.excluded = re.compile("|".join(f"(?:{p})" for p in excluded)) if excluded else None
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if self.excluded is not None and self.excluded.match(request.path):
+            return response
+        return super().process_response(request, response)

@@ -185,6 +185,10 @@ class Signaal(models.Model):
         indexes = [
             models.Index(fields=["team", "status"]),
             models.Index(fields=["thema", "lat", "lon"]),
+            # The list's order within a team: a page is read from the index (keyset pagination),
+            # never a sort of all the team's signals. No column here changes after logging, so the
+            # tally's rewrites stay HOT updates that add no entry to it.
+            models.Index(fields=["team", "created_at", "id"], name="signaal_lijst_idx"),
             # Optional links only where set (an empty one adds no index entry on each write).
             *(
                 models.Index(

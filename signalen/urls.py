@@ -17,6 +17,7 @@ app_name = "signalen"
 signaal_patterns = [
     path("", lijst.signaal_list, name="lijst"),
     path("kaart/", lijst.signaal_kaart, name="kaart"),
+    path("kaart/punten.json", lijst.signaal_kaart_punten, name="kaart_punten"),
     path("export.csv", lijst.signaal_csv, name="csv"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("nieuw/", loggen.signaal_nieuw, name="nieuw"),

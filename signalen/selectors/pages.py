@@ -8,7 +8,11 @@ related rows come with `select_related`/`prefetch_related`, never per row.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
+import json
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,12 +23,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Lidmaatschap, Subgebied, Team
-from buurten.selectors import coordinator_team_ids_for_user, second_factor_pending, team_ids_for_user
-from core.geojson import feature_collection, point
+from buurten.selectors import (
+    coordinator_team_ids_for_user,
+    second_factor_pending,
+    team_ids_for_user,
+)
+from core.geojson import feature_collection, geometry_for_display, point
 
-from ..models import Foto, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
+from ..models import Foto, Kanaal, Signaal, Status, StatusWijziging, Steunbetuiging, Thema, Wijkronde
 from ..workflow import ALLEEN_VIA_ACTIE, Actor, next_statuses_for
-from .signalen import actors_for_user, not_found_audit, signaal_list_for_user
+from .signalen import actors_for_user, not_found_audit, signaal_list_for_user, team_ids_evaluated
 
 
 @dataclass(frozen=True)
@@ -37,10 +45,26 @@ class SignaalFilter:
     tot: dt.date | None = None
 
 
+# A buurt's or subgebied's outline can be megabytes of GeoJSON; a page that shows only their
+# names must not load (and decode) it with every signal.
+ZONDER_GEOMETRIE = ("buurt__geometrie", "subgebied__geometrie")
+
+
 def signaal_list_filtered(*, user: Any, filters: SignaalFilter | None = None) -> QuerySet[Signaal]:
-    """The signals the person may see, narrowed by the list page's filters, newest first."""
-    qs = signaal_list_for_user(user=user).select_related("team", "thema", "buurt", "subgebied")
-    f = filters or SignaalFilter()
+    """The signals the person may see, narrowed by the list page's filters, newest first.
+
+    Ordered by (created_at, id) descending, which the (team, created_at, id) index serves: with
+    the team ids read first, PostgreSQL reads a page from the index instead of sorting the team.
+    """
+    qs = (
+        signaal_list_for_user(user=user, evaluate_teams=True)
+        .select_related("team", "thema", "buurt", "subgebied")
+        .defer(*ZONDER_GEOMETRIE)
+    )
+    return _apply_filters(qs, filters or SignaalFilter()).order_by("-created_at", "-id")
+
+
+def _apply_filters(qs: QuerySet[Signaal], f: SignaalFilter) -> QuerySet[Signaal]:
     if f.buurt is not None:
         qs = qs.filter(buurt=f.buurt)
     if f.thema is not None:
@@ -53,7 +77,137 @@ def signaal_list_filtered(*, user: Any, filters: SignaalFilter | None = None) ->
         qs = qs.filter(created_at__date__gte=f.van)
     if f.tot is not None:
         qs = qs.filter(created_at__date__lte=f.tot)
-    return qs.order_by("-created_at", "-id")
+    return qs
+
+
+PER_PAGINA = 50
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_CURSOR = re.compile(r"^(\d{1,17})-(\d{1,18})$")
+
+
+def signaal_cursor(signaal: Signaal) -> str:
+    """A list position: the signal's created_at in microseconds since 1970 and its id."""
+    return f"{(signaal.created_at - _EPOCH) // dt.timedelta(microseconds=1)}-{signaal.pk}"
+
+
+def cursor_parse(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    """(created_at, id) of a cursor from `signaal_cursor`; None for anything else."""
+    found = _CURSOR.match(cursor or "")
+    if not found:
+        return None
+    try:
+        moment = _EPOCH + dt.timedelta(microseconds=int(found[1]))
+    except OverflowError:
+        return None
+    return moment, int(found[2])
+
+
+@dataclass(frozen=True)
+class KeysetPagina:
+    """One page of the list, found from a position (keyset) instead of an offset: a signal
+    logged while someone pages on shifts nothing, and a deep page costs what the first costs."""
+
+    rijen: list[Signaal]
+    volgende: str | None  # cursor for the older signals after this page
+    vorige: str | None  # cursor for the newer signals before this page; None on the first page
+    eerste: bool
+
+
+def signaal_keyset_page(
+    *, qs: QuerySet[Signaal], na: str | None = None, voor: str | None = None, per_pagina: int = PER_PAGINA
+) -> KeysetPagina:
+    """The page of `qs` (ordered newest first) after cursor `na` (older) or before `voor` (newer).
+
+    No count: one query of per_pagina + 1 rows tells whether there is more. Paging back to the
+    top gives the first page itself (with whatever was logged meanwhile).
+    """
+    if (positie := cursor_parse(voor)) is not None:
+        moment, pk = positie
+        newer = list(
+            qs.filter(created_at__gte=moment)
+            .exclude(created_at=moment, id__lte=pk)
+            .order_by("created_at", "id")[: per_pagina + 1]
+        )
+        if len(newer) > per_pagina:
+            rijen = newer[:per_pagina][::-1]
+            return KeysetPagina(
+                rijen=rijen, volgende=signaal_cursor(rijen[-1]), vorige=signaal_cursor(rijen[0]), eerste=False
+            )
+        na = None
+    elif (positie := cursor_parse(na)) is not None:
+        moment, pk = positie
+        qs = qs.filter(created_at__lte=moment).exclude(created_at=moment, id__gte=pk)
+    rijen = list(qs[: per_pagina + 1])
+    meer = len(rijen) > per_pagina
+    rijen = rijen[:per_pagina]
+    eerste = cursor_parse(na) is None
+    return KeysetPagina(
+        rijen=rijen,
+        volgende=signaal_cursor(rijen[-1]) if meer else None,
+        vorige=signaal_cursor(rijen[0]) if rijen and not eerste else None,
+        eerste=eerste,
+    )
+
+
+def kaartpunten_json(*, user: Any, filters: SignaalFilter | None = None, compressed: bool = False) -> bytes:
+    """The map's points as compact GeoJSON text: per signal only its id, point, status and thema.
+
+    Cached per team, per filter and per "may see confidential", keyed on the team's version
+    (`core.cache.team_signalen_key`), which the services bump after commit; a cache hit costs
+    two cache round trips and no query but the team ids. Only the person's teams are read.
+    `compressed`: the whole answer gzip-compressed, cached as such for the same teams, versions
+    and filter (the answer holds no secret and echoes nothing from the request: no BREACH).
+    """
+    from django.core.cache import cache
+
+    from core.cache import cache_versions, team_signalen_key
+
+    f = filters or SignaalFilter()
+    team_ids = team_ids_evaluated(user=user)
+    vertrouwelijk = not second_factor_pending(user=user)
+    filter_key = "|".join(
+        str(x)
+        for x in (
+            f.buurt.pk if f.buurt else "",
+            f.thema.pk if f.thema else "",
+            f.status,
+            f.kanaal,
+            f.van or "",
+            f.tot or "",
+            int(vertrouwelijk),
+        )
+    )
+    versies = cache_versions([team_signalen_key(t) for t in team_ids])
+    digest = hashlib.sha256(filter_key.encode()).hexdigest()[:24]
+    keys = {t: f"vbt:kaartpunten:{t}:{versies[team_signalen_key(t)]}:{digest}" for t in team_ids}
+    geheel = "vbt:kaartpunten-gz:" + hashlib.sha256("|".join(keys.values()).encode()).hexdigest()
+    if compressed and (hit := cache.get(geheel)) is not None:
+        return hit
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [t for t in team_ids if keys[t] not in found]
+    if missing:
+        per_team: dict[int, list[str]] = {t: [] for t in missing}
+        rows = (
+            _apply_filters(signaal_list_for_user(user=user).filter(team_id__in=missing), f)
+            .select_related(None)
+            .order_by()
+            .values_list("team_id", "id", "lon", "lat", "status", "thema_id")
+        )
+        for team_id, pk, lon, lat, status, thema_id in rows.iterator(chunk_size=5000):
+            per_team[team_id].append(
+                f'{{"type":"Feature","id":{pk},"geometry":{{"type":"Point","coordinates":'
+                f"[{round(lon, 6)},{round(lat, 6)}]}},"
+                f'"properties":{{"s":{json.dumps(status)},"t":{thema_id}}}}}'
+            )
+        nieuw = {keys[t]: ",".join(parts) for t, parts in per_team.items()}
+        cache.set_many(nieuw, timeout=24 * 3600)
+        found.update(nieuw)
+    parts = [found[keys[t]] for t in team_ids if found.get(keys[t])]
+    body = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
+    if compressed:
+        body = gzip.compress(body, compresslevel=6, mtime=0)
+        cache.set(geheel, body, timeout=24 * 3600)
+    return body
 
 
 def thema_list_for_user(*, user: Any) -> QuerySet[Thema]:
@@ -83,17 +237,42 @@ def signalen_geojson(*, signalen: Any) -> dict[str, Any]:
 
 
 def buurten_geojson(*, buurten: Any) -> dict[str, Any]:
-    """Outlines of buurten as a FeatureCollection: the context layer under a map."""
-    return feature_collection((b.geometrie, {"naam": b.naam, "code": b.code}) for b in buurten)
+    """Outlines of buurten as a FeatureCollection: the context layer under a map, simplified for
+    display (`core.geojson.geometry_for_display`) and cached per buurt until it is changed."""
+    from django.core.cache import cache
+
+    buurten = list(buurten)
+    keys = {
+        b.pk: f"vbt:buurt-omtrek:{b.pk}:{b.updated_at.timestamp() if b.updated_at else 0}" for b in buurten
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [b.pk for b in buurten if keys[b.pk] not in found]
+    # The stored outlines only for what is not cached (the callers' buurten come without them).
+    nieuw = {
+        keys[pk]: geometry_for_display(geometrie)
+        for pk, geometrie in (
+            Buurt.objects.filter(pk__in=missing).values_list("pk", "geometrie") if missing else []
+        )
+    }
+    if nieuw:
+        cache.set_many(nieuw, timeout=7 * 24 * 3600)
+        found.update(nieuw)
+    return feature_collection((found[keys[b.pk]], {"naam": b.naam, "code": b.code}) for b in buurten)
 
 
 def team_for_logging(*, team: Team) -> Team:
-    """The team with what the logging form needs (buurten with geometry, subgebieden) prefetched."""
+    """The team with what the logging form needs (buurten, subgebieden) prefetched. The buurten
+    come without their outlines (the map's come simplified from `buurten_geojson`); a service
+    that needs one loads it when it reads it."""
     return (
         Team.objects.select_related("gemeente")
+        .defer("gemeente__geometrie")
         .prefetch_related(
-            Prefetch("buurten", queryset=Buurt.objects.order_by("naam")),
-            Prefetch("subgebieden", queryset=Subgebied.objects.select_related("buurt").order_by("naam")),
+            Prefetch("buurten", queryset=Buurt.objects.defer("geometrie").order_by("naam")),
+            Prefetch(
+                "subgebieden",
+                queryset=Subgebied.objects.select_related("buurt").defer("buurt__geometrie").order_by("naam"),
+            ),
         )
         .get(pk=team.pk)
     )
@@ -125,19 +304,33 @@ def steun_stand(*, signaal: Signaal) -> SteunStand:
     )
 
 
-STEUN_OP_PAGINA = 100
+STEUN_OP_PAGINA = 25
 
 
-def signaal_page(*, user: Any, pk: int) -> dict[str, Any]:
-    """One signal the person may see, with support, photos and history; Http404 otherwise."""
-    qs = signaal_list_for_user(user=user).select_related(
-        "team", "team__gemeente", "thema", "buurt", "subgebied", "wijkronde", "created_by", "doorgezet_naar"
+def signaal_page(*, user: Any, pk: int, steun_pagina: int = 1) -> dict[str, Any]:
+    """One signal the person may see, with one page of its support (newest first), photos and
+    history; Http404 otherwise. A signal with thousands of supports still makes a short page."""
+    per = STEUN_OP_PAGINA
+    start = (max(1, steun_pagina) - 1) * per
+    qs = (
+        signaal_list_for_user(user=user)
+        .select_related(
+            "team",
+            "team__gemeente",
+            "thema",
+            "buurt",
+            "subgebied",
+            "wijkronde",
+            "created_by",
+            "doorgezet_naar",
+        )
+        .defer(*ZONDER_GEOMETRIE, "team__gemeente__geometrie")
     )
     qs = qs.prefetch_related(
         Prefetch(
             "steunbetuigingen",
-            # The newest ones; a signal with thousands of supports still makes a short page.
-            queryset=Steunbetuiging.objects.order_by("-datum", "-created_at", "-id")[:STEUN_OP_PAGINA],
+            # One more than a page, to know whether there is a next one without counting.
+            queryset=Steunbetuiging.objects.order_by("-datum", "-created_at", "-id")[start : start + per + 1],
             to_attr="steun_rijen",
         ),
         Prefetch("fotos", queryset=Foto.objects.order_by("created_at"), to_attr="foto_rijen"),
@@ -151,13 +344,25 @@ def signaal_page(*, user: Any, pk: int) -> dict[str, Any]:
     if signaal is None:
         not_found_audit(user=user, label="signalen.signaal", ref=pk, model=Signaal)
         raise Http404(_("Dit signaal bestaat niet of hoort niet bij jouw team."))
-    steun_aantal = len(signaal.steun_rijen)
-    if steun_aantal == STEUN_OP_PAGINA:
+    rijen = signaal.steun_rijen[:per]
+    meer = len(signaal.steun_rijen) > per
+    # Counted only when there is more than one page, and then from the (signaal, …) index.
+    steun_aantal = start + len(rijen)
+    if meer or start:
         steun_aantal = Steunbetuiging.objects.filter(signaal=signaal).count()
+    # The channel's label once per channel, not translated again for every row.
+    labels = {k: str(v) for k, v in Kanaal.choices}
+    for st in rijen:
+        st.kanaal_label = labels.get(st.kanaal, st.kanaal)
     return {
         "signaal": signaal,
-        "steun": signaal.steun_rijen,
+        "steun": rijen,
         "steun_aantal": steun_aantal,
+        "steun_pagina": max(1, steun_pagina),
+        "steun_vanaf": start + 1,
+        "steun_tot": start + len(rijen),
+        "steun_volgende": max(1, steun_pagina) + 1 if meer else None,
+        "steun_vorige": max(1, steun_pagina) - 1 if start else None,
         "fotos": signaal.foto_rijen,
         "historie": signaal.historie,
         "stand": steun_stand(signaal=signaal),
@@ -216,7 +421,7 @@ def wijkronde_list_for_user(*, user: Any) -> QuerySet[Wijkronde]:
     return (
         Wijkronde.objects.filter(team_id__in=team_ids_for_user(user=user))
         .select_related("team")
-        .prefetch_related("buurten")
+        .prefetch_related(Prefetch("buurten", queryset=Buurt.objects.defer("geometrie")))
         .order_by("-datum", "-created_at")
     )
 
@@ -237,7 +442,9 @@ def wijkronde_get_for_user(*, user: Any, pk: Any) -> Wijkronde:
             "meegelopen_partners",
             Prefetch(
                 "signalen",
-                queryset=Signaal.objects.select_related("thema", "buurt").order_by("-created_at"),
+                queryset=Signaal.objects.select_related("thema", "buurt")
+                .defer("buurt__geometrie")
+                .order_by("-created_at"),
             ),
         )
         .first()
@@ -263,5 +470,6 @@ def signaal_list_wacht_op_triage(*, user: Any) -> QuerySet[Signaal]:
         signaal_list_for_user(user=user)
         .filter(status=Status.DRAAGVLAK_BEREIKT, team_id__in=coordinator_team_ids_for_user(user=user))
         .select_related("team", "thema", "buurt")
+        .defer(*ZONDER_GEOMETRIE)
         .order_by("status_gewijzigd_at", "created_at")
     )

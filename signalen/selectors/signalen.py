@@ -50,18 +50,30 @@ def actors_for_user(*, user, team: Team | int) -> set[Actor]:
     return set()
 
 
-def signaal_list_for_user(*, user) -> QuerySet[Signaal]:
+def signaal_list_for_user(*, user, evaluate_teams: bool = False) -> QuerySet[Signaal]:
     """Signals `user` may see: those of their own teams; all for a superuser; none otherwise.
 
     Someone whose role needs TOTP (coordinator, superuser) and who has not set it up yet sees no
     confidential signal: the password alone opens only what a teamlid may pass on.
+    `evaluate_teams` reads the team ids first (one query) and filters on the list, so that for a
+    person in one team PostgreSQL walks the (team, created_at, id) index in order instead of
+    sorting every signal of a subquery's teams (the paginated list).
     """
     qs = Signaal.objects.select_related("team", "thema", "buurt", "subgebied", "doorgezet_naar")
     if second_factor_pending(user=user):
         qs = qs.filter(vertrouwelijk=False)
     if sees_all(user=user):
         return qs
+    if evaluate_teams:
+        return qs.filter(team_id__in=team_ids_evaluated(user=user))
     return qs.filter(team_id__in=team_ids_for_user(user=user))
+
+
+def team_ids_evaluated(*, user) -> list[int]:
+    """The ids of `team_ids_for_user` as a list (one query): the teams whose signals `user` sees."""
+    if sees_all(user=user):
+        return sorted(Team.objects.values_list("id", flat=True))
+    return sorted({next(iter(row.values())) for row in team_ids_for_user(user=user)})
 
 
 def signaal_waits_for_second_factor(*, user, pk: Any) -> bool:

@@ -16,7 +16,7 @@ from audit.models import Resultaat
 from audit.services import audit_record, audit_record_many, audit_row
 from buurten.models import Team
 from core.actors import require_actor
-from core.cache import buurten_changed
+from core.cache import buurten_changed, team_signalen_changed
 
 from ..models import Foto, Signaal
 from ..workflow import CLOSED_STATUSES
@@ -135,6 +135,7 @@ def signalen_purge_expired(*, door, now: dt.datetime | None = None) -> PurgeResu
     )
     Signaal.objects.filter(pk__in=ids).delete()
     buurten_changed(*{row["buurt_id"] for row in rows})
+    team_signalen_changed(*{row["team_id"] for row in rows})
 
     def delete_files() -> None:
         for naam in bestanden:

@@ -14,7 +14,7 @@ from buurten.models import Buurt, Gemeente, Lidmaatschap, Partner, Subgebied, Te
 from buurten.selectors import buurt_for_point
 from buurten.services.teams import partner_buiten_gemeente
 from core.actors import BEWONER, is_system, require_actor
-from core.cache import buurten_changed
+from core.cache import buurten_changed, team_signalen_changed
 from core.geojson import COORDINATEN_BUITEN_BEREIK, coordinates_in_range
 
 from ..models import Kanaal, Signaal, Status, StatusWijziging, Thema, Wijkronde
@@ -197,6 +197,7 @@ def signaal_log(
         door=None if is_system(door) else door,
         reden=str(_("Signaal vastgelegd.")),
     )
+    team_signalen_changed(team.pk)
     audit_record(
         door=door,
         actie="signaal.log",

@@ -11,7 +11,7 @@ from audit.services import audit_record, audit_record_many, audit_row
 from buurten.models import Partner
 from buurten.services.teams import partner_buiten_gemeente
 from core.actors import is_system, require_actor
-from core.cache import buurten_changed
+from core.cache import buurten_changed, team_signalen_changed
 from notificaties.services import notificatie_queue
 
 from ..emails import DOORGEZET_MAIL
@@ -115,6 +115,7 @@ def status_apply(
     _history_write(history, naar=naar, door=door, reden=reden, now=now)
     _audit_write(signalen, history, naar=naar, door=door)
     _doorzettingen_close(history, naar=naar, now=now)
+    team_signalen_changed(*{s.team_id for s in signalen})
     if reopened:
         tally_support_queue(signaal_ids=reopened)
     # The public buurt pages show statuses: their cached copies go stale after commit.

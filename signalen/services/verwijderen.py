@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import require_actor
-from core.cache import buurten_changed
+from core.cache import buurten_changed, team_signalen_changed
 
 from ..models import Foto, Signaal
 from ..selectors import user_is_coordinator
@@ -72,6 +72,7 @@ def signaal_delete(*, signaal: Signaal, door, reden: str) -> None:
     pk, team_id = locked.pk, locked.team_id
     buurten_changed(locked.buurt_id)
     locked.delete()
+    team_signalen_changed(team_id)
     foto_files_delete_on_commit(namen=bestanden)
     audit_record(
         door=door, actie="signaal.delete", object=("signalen.signaal", pk), details=details, team_id=team_id

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.middleware.gzip import re_accepts_gzip
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,21 +22,14 @@ from buurten.selectors import (
     second_factor_pending,
 )
 from buurten.widgets import kaart_config
-from core.csv import csv_response
+from core.csv import csv_streaming_response
 
 from ..forms import (
     SignaalFilterForm,
 )
+from ..models import Kanaal, Status
 from ..selectors import pages
 from ..services.inzage import signalen_export_record
-
-PER_PAGINA = 50
-
-
-MAX_OP_KAART = 1000
-# The export is written whole before it is sent (core/csv.py); this many rows take a few seconds,
-# well inside the web worker's timeout. Above it the person narrows the filter.
-MAX_CSV_RIJEN = 50_000
 
 
 def _filter_form(request: HttpRequest) -> SignaalFilterForm:
@@ -43,29 +37,42 @@ def _filter_form(request: HttpRequest) -> SignaalFilterForm:
 
     return SignaalFilterForm(
         request.GET or None,
-        buurten=buurt_list_for_user(user=request.user).order_by("naam"),
+        # Only what a choice shows: a buurt's outline can be megabytes of GeoJSON.
+        buurten=buurt_list_for_user(user=request.user)
+        .select_related(None)
+        .only("id", "naam", "code")
+        .order_by("naam"),
         themas=pages.thema_list_for_user(user=request.user),
     )
 
 
-def _querystring(request: HttpRequest) -> str:
+def _querystring(request: HttpRequest, *drop: str) -> str:
     params = request.GET.copy()
-    params.pop("pagina", None)
+    for name in ("pagina", "na", "voor", *drop):
+        params.pop(name, None)
     return params.urlencode()
+
+
+def _keyset_page(request: HttpRequest, signalen) -> pages.KeysetPagina:
+    na, voor = request.GET.get("na"), request.GET.get("voor")
+    if (na and pages.cursor_parse(na) is None) or (voor and pages.cursor_parse(voor) is None):
+        messages.info(request, _("Deze paginalink klopt niet (meer); je ziet de nieuwste signalen."))
+        na = voor = None
+    return pages.signaal_keyset_page(qs=signalen, na=na, voor=voor)
 
 
 @login_required
 @require_GET
 def signaal_list(request: HttpRequest) -> HttpResponse:
+    """The team's signals, newest first, 50 per page by position (no count of all rows)."""
     form = _filter_form(request)
     signalen = pages.signaal_list_filtered(user=request.user, filters=form.filters())
-    pagina = Paginator(signalen, PER_PAGINA).get_page(request.GET.get("pagina"))
     return render(
         request,
         "signalen/signaal_list.html",
         {
             "form": form,
-            "pagina": pagina,
+            "pagina": _keyset_page(request, signalen),
             "querystring": _querystring(request),
             "is_coordinator": coordinates_any_team(user=request.user),
         },
@@ -75,25 +82,45 @@ def signaal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def signaal_kaart(request: HttpRequest) -> HttpResponse:
+    """The map page without its points: the script asks them from `signaal_kaart_punten` (cached),
+    with the same filters; the list page is the text alternative."""
     form = _filter_form(request)
-    signalen = list(
-        pages.signaal_list_filtered(user=request.user, filters=form.filters())[: MAX_OP_KAART + 1]
-    )
-    afgekapt = len(signalen) > MAX_OP_KAART
-    signalen = signalen[:MAX_OP_KAART]
+    form.filters()
+    querystring = _querystring(request)
     return render(
         request,
         "signalen/signaal_kaart.html",
         {
             "form": form,
-            "signalen": signalen,
-            "afgekapt": afgekapt,
-            "max_op_kaart": MAX_OP_KAART,
-            "punten": pages.signalen_geojson(signalen=signalen),
             "kaart_config": kaart_config(),
-            "querystring": _querystring(request),
+            "kaart_labels": {
+                "status": {k: str(v) for k, v in Status.choices},
+                "thema": {t.pk: t.naam for t in form.fields["thema"].queryset},
+                "detail": reverse("signalen:detail", args=[0]),
+                "bron": reverse("signalen:kaart_punten") + (f"?{querystring}" if querystring else ""),
+                "geladen": _("%(n)s signalen op de kaart."),
+                "fout": _("De signalen konden niet geladen worden. Bekijk ze als lijst."),
+            },
+            "querystring": querystring,
         },
     )
+
+
+@login_required
+@require_GET
+def signaal_kaart_punten(request: HttpRequest) -> HttpResponse:
+    """The map's points as compact GeoJSON (id, point, status, thema) of the person's teams only,
+    cached per team until a signal of the team changes."""
+    form = _filter_form(request)
+    compressed = bool(re_accepts_gzip.search(request.headers.get("accept-encoding", "")))
+    body = pages.kaartpunten_json(user=request.user, filters=form.filters(), compressed=compressed)
+    response = HttpResponse(body, content_type="application/geo+json")
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if compressed:
+        # Compressed once per version and filter, not on every request (GZipMiddleware leaves
+        # a response with a Content-Encoding alone).
+        response["Content-Encoding"] = "gzip"
+    return response
 
 
 CSV_KOLOMMEN = [
@@ -115,23 +142,48 @@ CSV_KOLOMMEN = [
 
 
 def _csv_rijen(signalen: Any) -> Iterator[list[Any]]:
-    for s in signalen.iterator(chunk_size=2000):
+    # Labels once, not per row (get_FOO_display translates each time); plain tuples, no models.
+    kanaal = {k: str(v) for k, v in Kanaal.choices}
+    status = {k: str(v) for k, v in Status.choices}
+    tz = timezone.get_current_timezone()
+    rows = signalen.values_list(
+        "pk",
+        "titel",
+        "thema__naam",
+        "kanaal",
+        "status",
+        "buurt__naam",
+        "subgebied__naam",
+        "lat",
+        "lon",
+        "vertrouwelijk",
+        "steun_huishoudens",
+        "steun_anoniem",
+        "steun_totaal",
+        "created_at",
+    )
+    for row in rows.iterator(chunk_size=CSV_CHUNK):
+        pk, titel, thema, k, st, buurt, subgebied, lat, lon, vertrouwelijk, huish, anon, totaal, at = row
         yield [
-            s.pk,
-            s.titel,
-            s.thema.naam,
-            s.get_kanaal_display(),
-            s.get_status_display(),
-            s.buurt.naam,
-            s.subgebied.naam if s.subgebied else "",
-            s.lat,
-            s.lon,
-            s.vertrouwelijk,
-            s.steun_huishoudens,
-            s.steun_anoniem,
-            s.steun_totaal,
-            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+            pk,
+            titel,
+            thema,
+            kanaal.get(k, k),
+            status.get(st, st),
+            buurt,
+            subgebied or "",
+            lat,
+            lon,
+            vertrouwelijk,
+            huish,
+            anon,
+            totaal,
+            at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         ]
+
+
+# Rows fetched per round trip (a server-side cursor on PostgreSQL): memory stays flat at any size.
+CSV_CHUNK = 2000
 
 
 @login_required
@@ -140,8 +192,9 @@ def signaal_csv(request: HttpRequest) -> HttpResponse:
     """The filtered list as CSV for Dutch Excel: `;`-separated, decimal comma, UTF-8 with BOM.
 
     Only what the team needs to work with: no household hashes, no e-mail addresses and no
-    names of the people who logged a signal (AVG data minimisation). Above MAX_CSV_RIJEN rows
-    the list page says to narrow the filter.
+    names of the people who logged a signal (AVG data minimisation). Streamed (core/csv.py), so
+    any number of rows takes the same memory; the export's audit row (filter and row count) is
+    written before the first byte.
     A coordinator or superuser without TOTP gets no export: they are sent to set it up first.
     """
     if second_factor_pending(user=request.user):
@@ -156,18 +209,8 @@ def signaal_csv(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters()
     signalen = pages.signaal_list_filtered(user=request.user, filters=filters)
-    aantal = signalen.count()
-    if aantal > MAX_CSV_RIJEN:
-        messages.error(
-            request,
-            _(
-                "Deze selectie heeft %(aantal)s signalen; een export kan er hoogstens %(max)s bevatten. "
-                "Verfijn het filter (bijvoorbeeld op buurt, thema, status of periode) en exporteer opnieuw."
-            )
-            % {"aantal": aantal, "max": MAX_CSV_RIJEN},
-        )
-        querystring = _querystring(request)
-        return redirect(reverse("signalen:lijst") + (f"?{querystring}" if querystring else ""))
-    signalen_export_record(door=request.user, filters=filters, aantal=aantal)
+    signalen_export_record(door=request.user, filters=filters, aantal=signalen.order_by().count())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csv_response(filename=f"signalen-{stamp}.csv", header=CSV_KOLOMMEN, rows=_csv_rijen(signalen))
+    return csv_streaming_response(
+        filename=f"signalen-{stamp}.csv", header=CSV_KOLOMMEN, rows=_csv_rijen(signalen)
+    )

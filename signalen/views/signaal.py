@@ -41,8 +41,16 @@ from ..services.steun import steun_register, steun_register_anoniem, steun_withd
 from ..workflow import Actor, rule_for
 
 
+def _steun_pagina(request: HttpRequest) -> int:
+    """The page of supports asked for; anything that is no page number (or absurdly far) is page 1."""
+    waarde = request.GET.get("steun", "")
+    if not waarde.isdigit() or len(waarde) > 6:
+        return 1
+    return max(1, int(waarde))
+
+
 def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -> HttpResponse:
-    context = pages.signaal_page(user=request.user, pk=pk)
+    context = pages.signaal_page(user=request.user, pk=pk, steun_pagina=_steun_pagina(request))
     # Every showing of a confidential signal's page is on record (BIO), a re-shown form too.
     signaal_vertrouwelijk_gelezen(signaal=context["signaal"], door=request.user)
     keuzes = pages.status_keuzes_for_user(user=request.user, signaal=context["signaal"])

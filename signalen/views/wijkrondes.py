@@ -19,8 +19,8 @@ from ..forms import (
     WijkrondeForm,
 )
 from ..selectors import pages
+from ..selectors.pages import PER_PAGINA
 from ..services.signalen import wijkronde_create
-from .lijst import PER_PAGINA
 from .teamkeuze import team_from_request, team_kiezen
 
 
@@ -44,7 +44,7 @@ def wijkronde_nieuw(request: HttpRequest) -> HttpResponse:
         team=team,
         leden=leden,
         door=request.user,
-        context_geojson=pages.buurten_geojson(buurten=team.buurten.all()),
+        context_geojson=pages.buurten_geojson(buurten=team.buurten.defer("geometrie")),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -297,7 +297,7 @@ def test_a_coordinators_decision_needs_two_factor_authentication(client, coordin
     assert response["Location"].endswith("#historie")
 
 
-def test_a_signal_with_many_supports_shows_the_newest(teamlid_client, signaal, monkeypatch):
+def test_a_signal_with_many_supports_shows_them_a_page_at_a_time(teamlid_client, signaal, monkeypatch):
     from signalen.selectors import pages as selectors_pages
 
     monkeypatch.setattr(selectors_pages, "STEUN_OP_PAGINA", 3)
@@ -306,4 +306,13 @@ def test_a_signal_with_many_supports_shows_the_newest(teamlid_client, signaal, m
     response = teamlid_client.get(url(signaal))
     assert len(response.context["steun"]) == 3
     assert response.context["steun"][0].datum == timezone.localdate()
-    assert "De nieuwste 3 van 5" in response.content.decode()
+    html = response.content.decode()
+    assert "1 tot en met 3 van 5, de nieuwste eerst." in html and "?steun=2#steun" in html
+    tweede = teamlid_client.get(url(signaal), {"steun": "2"})
+    assert [s.datum for s in tweede.context["steun"]] == [
+        timezone.localdate() - dt.timedelta(days=n) for n in (3, 4)
+    ]
+    assert "4 tot en met 5 van 5" in tweede.content.decode() and "?steun=1#steun" in tweede.content.decode()
+    # No page number, or an absurd one, is the first page.
+    for onzin in ("abc", "-1", "99999999999999999999", "0"):
+        assert teamlid_client.get(url(signaal), {"steun": onzin}).context["steun_vanaf"] == 1

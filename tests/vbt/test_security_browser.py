@@ -221,7 +221,9 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     bewaker.bezoek("/signalen/")
     expect(page.get_by_role("link", name=veld("Titel"))).to_be_visible()
     bewaker.bezoek("/signalen/kaart/")
-    assert kaartteksten(page, "#signalenkaart", "popup") == [f"{veld('Titel')}Nieuw" + "Bekijk"]
+    # The points come from the map data after the page (id, status, thema): the popup names the thema.
+    expect(page.locator("#signalenkaart .leaflet-marker-icon")).to_have_count(1)
+    assert kaartteksten(page, "#signalenkaart", "popup") == [f"{veld('Thema')}Nieuw" + "Bekijk"]
     bewaker.controleer("signalenkaart met popup")
     bewaker.bezoek(f"/signalen/{signaal.pk}/")
     expect(page.get_by_text(veld("Omschrijving"))).to_be_visible()

@@ -7,6 +7,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from vbt.logs import TOKEN_PREFIXES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, JSON and the CSV go out gzip-compressed (WhiteNoise serves static files pre-compressed),
+    # except the pages of GZIP_EXCLUDED_PATHS (README, "Compression and BREACH").
+    "core.middleware.GZipMiddleware",
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below); static files are
     # answered by WhiteNoise before it and need none.
     "csp.middleware.CSPMiddleware",
@@ -73,6 +78,11 @@ MIDDLEWARE = [
     # Last: with DEBUG on, only a superuser sees Django's technical 404 (it lists every URL pattern).
     "core.middleware.DebugNotFoundMiddleware",
 ]
+# Not compressed (regular expressions matched at the start of the path): the account pages (TOTP
+# setup with its secret, recovery codes, password reset), the admin, and every path that carries a
+# token (vbt.logs.TOKEN_PREFIXES), so that no page with a fixed secret beside text from the request
+# is compressed (BREACH).
+GZIP_EXCLUDED_PATHS = ("/accounts/", "/admin/", *TOKEN_PREFIXES)
 # A refused CSRF check gets the site's 403 page with a Dutch reason.
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
