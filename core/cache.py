@@ -117,3 +117,14 @@ def cache_version_bump(*keys: str) -> None:
 def buurten_changed(*buurt_ids: int | None) -> None:
     """Something public in these buurten changed: their cached public pages are stale."""
     cache_version_bump(*(buurt_version_key(b) for b in buurt_ids if b))
+
+
+# Which buurten have a public page and under which name (teams, their buurten and slugs, buurt
+# names): the public page cache resolves an address to its buurten once and keeps the answer
+# under this version.
+BUURTEN_INDEX_KEY = "vbt:versie:buurten-index"
+
+
+def buurten_index_changed() -> None:
+    """Teams, their buurten or slugs, or buurt names changed: public addresses are resolved anew."""
+    cache_version_bump(BUURTEN_INDEX_KEY)
