@@ -136,3 +136,14 @@ def cache_versions(keys: list[str]) -> dict[str, int]:
 def team_signalen_changed(*team_ids: int | None) -> None:
     """Signals of these teams changed (new, status, deleted): their cached map data is stale."""
     cache_version_bump(*(team_signalen_key(t) for t in team_ids if t))
+
+
+# Which buurten have a public page and under which name (teams, their buurten and slugs, buurt
+# names): the public page cache resolves an address to its buurten once and keeps the answer
+# under this version.
+BUURTEN_INDEX_KEY = "vbt:versie:buurten-index"
+
+
+def buurten_index_changed() -> None:
+    """Teams, their buurten or slugs, or buurt names changed: public addresses are resolved anew."""
+    cache_version_bump(BUURTEN_INDEX_KEY)

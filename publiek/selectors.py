@@ -23,8 +23,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Round
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.text import slugify
 
@@ -56,12 +67,13 @@ PUBLIEKE_REDENEN = {
     "actie": frozenset({ActieStatus.GESTOPT, ActieStatus.HEROPEND}),
 }
 
-MAX_SIGNALEN = 30
-MAX_DOORGEZET = 20
-MAX_AFGEWEZEN = 20
-MAX_ACTIES_OPEN = 30
-MAX_ACTIES_KLAAR = 20
-MAX_UPDATES = 20
+# A buurt page stays small whatever the buurt holds (issue #9 part 5: ~40 kB, not ~100 kB).
+MAX_SIGNALEN = 15
+MAX_DOORGEZET = 10
+MAX_AFGEWEZEN = 10
+MAX_ACTIES_OPEN = 15
+MAX_ACTIES_KLAAR = 10
+MAX_UPDATES = 10
 MAX_FEED = 40
 
 
@@ -228,6 +240,35 @@ def _acties_met_voortgang(qs: QuerySet[Actie]) -> QuerySet[Actie]:
     )
 
 
+# The columns the buurt page shows (a list row never loads descriptions or other text it does not show).
+_ACTIE_KAART = ("id", "titel", "status", "bewoners_aantal", "voortgang_handmatig", "trekker__naam")
+_SIGNAAL_KAART = (
+    "id",
+    "titel",
+    "status",
+    "steun_totaal",
+    "steun_huishoudens",
+    "steun_anoniem",
+    "thema__naam",
+    "team__drempel_huishoudens",
+)
+
+
+def _acties_kaart(qs: QuerySet[Actie]) -> QuerySet[Actie]:
+    return (
+        qs.select_related("trekker")
+        .only(*_ACTIE_KAART)
+        .prefetch_related(
+            Prefetch(
+                "mijlpalen",
+                queryset=Mijlpaal.objects.only("id", "actie_id", "gewicht", "gedaan_at").order_by(
+                    "volgorde", "id"
+                ),
+            )
+        )
+    )
+
+
 def _actie_regel(a: Actie) -> ActieRegel:
     return ActieRegel(
         actie=a,
@@ -250,6 +291,12 @@ def _reden_laatste(naar: str) -> Subquery:
         .order_by("-created_at", "-id")
         .values("reden")[:1]
     )
+
+
+# Forwarded to a partner and still with it (not declined, not taken up by the team after all).
+_DOORGEZET = Q(triage_uitkomst=TriageUitkomst.PRIMAIRE_TAAK, doorgezet_naar__isnull=False) & ~Q(
+    status__in=(Status.AFGEWEZEN, Status.DRAAGVLAK_BEREIKT)
+)
 
 
 def _geholpen(actie_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -286,9 +333,9 @@ def buurt_pagina(*, buurt_id: int, slug: str) -> BuurtPagina:
 
     acties = Actie.objects.filter(buurt=buurt)
     per_status = dict(acties.order_by().values_list("status").annotate(n=Count("pk")))
-    open_qs = _acties_met_voortgang(acties.filter(status__in=list(ACTIE_OPEN))).order_by("-created_at", "-id")
+    open_qs = _acties_kaart(acties.filter(status__in=list(ACTIE_OPEN))).order_by("-created_at", "-id")
     acties_open = [_actie_regel(a) for a in open_qs[:MAX_ACTIES_OPEN]]
-    klaar_qs = _acties_met_voortgang(acties.filter(status=ActieStatus.AFGEROND)).order_by(
+    klaar_qs = _acties_kaart(acties.filter(status=ActieStatus.AFGEROND)).order_by(
         F("afgerond_at").desc(nulls_last=True), "-id"
     )
     acties_klaar = [_actie_regel(a) for a in klaar_qs[:MAX_ACTIES_KLAAR]]
@@ -304,6 +351,7 @@ def buurt_pagina(*, buurt_id: int, slug: str) -> BuurtPagina:
     updates = list(
         Voortgangsupdate.objects.filter(actie__buurt=buurt)
         .select_related("actie", "partner")
+        .only("id", "datum", "tekst", "foto", "foto_breedte", "foto_hoogte", "actie__titel", "partner__naam")
         .order_by("-datum", "-created_at", "-id")[:MAX_UPDATES]
     )
 
@@ -311,40 +359,45 @@ def buurt_pagina(*, buurt_id: int, slug: str) -> BuurtPagina:
     steun_qs = publiek.filter(status__in=STEUN_GEZOCHT)
     signalen = [
         _signaal_regel(s)
-        for s in steun_qs.select_related("team", "thema").order_by("-steun_totaal", "-created_at", "-id")[
-            :MAX_SIGNALEN
-        ]
+        for s in steun_qs.select_related("team", "thema")
+        .only(*_SIGNAAL_KAART)
+        .order_by("-steun_totaal", "-created_at", "-id")[:MAX_SIGNALEN]
     ]
-    doorgezet_qs = publiek.filter(
-        triage_uitkomst=TriageUitkomst.PRIMAIRE_TAAK, doorgezet_naar__isnull=False
-    ).exclude(status__in=(Status.AFGEWEZEN, Status.DRAAGVLAK_BEREIKT))
+    doorgezet_qs = publiek.filter(_DOORGEZET)
     doorgezet = list(
-        doorgezet_qs.select_related("thema", "doorgezet_naar").order_by("-status_gewijzigd_at", "-id")[
-            :MAX_DOORGEZET
-        ]
+        doorgezet_qs.select_related("thema", "doorgezet_naar")
+        .only("id", "titel", "status", "thema__naam", "doorgezet_naar__naam")
+        .order_by("-status_gewijzigd_at", "-id")[:MAX_DOORGEZET]
     )
     afgewezen_qs = publiek.filter(status=Status.AFGEWEZEN)
     afgewezen = []
     for s in (
         afgewezen_qs.select_related("team", "thema")
+        .only(*_SIGNAAL_KAART)
         .annotate(publieke_reden=_reden_laatste(Status.AFGEWEZEN))
         .order_by("-status_gewijzigd_at", "-id")[:MAX_AFGEWEZEN]
     ):
         regel = _signaal_regel(s)
         regel.reden = s.publieke_reden or ""
         afgewezen.append(regel)
-    totalen = publiek.aggregate(
-        steun=Count("pk", filter=Q(status__in=STEUN_GEZOCHT)),
-        afgewezen=Count("pk", filter=Q(status=Status.AFGEWEZEN)),
-        doorgezet=Count(
-            "pk",
-            filter=Q(triage_uitkomst=TriageUitkomst.PRIMAIRE_TAAK, doorgezet_naar__isnull=False)
-            & ~Q(status__in=(Status.AFGEWEZEN, Status.DRAAGVLAK_BEREIKT)),
-        ),
-    )
-    per_thema = list(
-        publiek.order_by().values_list("thema__naam").annotate(n=Count("pk")).order_by("-n", "thema__naam")
-    )
+    # The totals and the counts per thema in one pass over the buurt's signals.
+    totalen = {"steun": 0, "afgewezen": 0, "doorgezet": 0}
+    thema_n: dict[str, int] = {}
+    for thema, n_steun, n_afgewezen, n_doorgezet, n in (
+        publiek.order_by()
+        .values_list("thema__naam")
+        .annotate(
+            steun=Count("pk", filter=Q(status__in=STEUN_GEZOCHT)),
+            afgewezen=Count("pk", filter=Q(status=Status.AFGEWEZEN)),
+            doorgezet=Count("pk", filter=_DOORGEZET),
+            n=Count("pk"),
+        )
+    ):
+        totalen["steun"] += n_steun
+        totalen["afgewezen"] += n_afgewezen
+        totalen["doorgezet"] += n_doorgezet
+        thema_n[thema] = n
+    per_thema = sorted(thema_n.items(), key=lambda tn: (-tn[1], tn[0]))
 
     return BuurtPagina(
         buurt=buurt,
@@ -371,6 +424,12 @@ def buurt_pagina(*, buurt_id: int, slug: str) -> BuurtPagina:
     )
 
 
+def _cel(waarde: Any) -> Func:
+    # ROUND on the float itself: Django's Round casts to numeric(1000, 15) on PostgreSQL, which made
+    # this GROUP BY the slowest query of the page.
+    return Func(waarde, function="ROUND", output_field=FloatField())
+
+
 def signalen_kaart(*, buurt: Buurt) -> dict[str, Any]:
     """Open public signals of the buurt as points on the ~100 m grid, one point per grid cell with
     its count (grouped in the database); sensitive themas never appear. No titles: a cell can
@@ -379,16 +438,18 @@ def signalen_kaart(*, buurt: Buurt) -> dict[str, Any]:
         signalen_publiek()
         .filter(buurt=buurt, thema__gevoelig=False)
         .exclude(status__in=(Status.AFGEWEZEN, Status.AFGEROND))
-        .annotate(gy=Round(F("lat") / GRID_LAT), gx=Round(F("lon") / GRID_LON))
+        .annotate(gy=_cel(F("lat") / GRID_LAT), gx=_cel(F("lon") / GRID_LON))
         .order_by()
         .values_list("gy", "gx")
         .annotate(n=Count("pk"))
         .order_by("gy", "gx")
     )
-    features = []
+    features, teksten = [], {}
     for gy, gx, n in cellen:
         lat, lon = round(gy * GRID_LAT, 6), round(gx * GRID_LON, 6)
-        features.append((point(lon=lon, lat=lat), {"titel": _aantal_tekst(n)}))
+        if n not in teksten:  # a few hundred cells share a few counts: translate each count once
+            teksten[n] = _aantal_tekst(n)
+        features.append((point(lon=lon, lat=lat), {"titel": teksten[n]}))
     return feature_collection(features)
 
 

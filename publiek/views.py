@@ -20,12 +20,14 @@ from buurten.views.teams import home as team_home
 from buurten.widgets import kaart_config
 
 from . import selectors
-from .paginacache import cached_page
+from .paginacache import cache_hit, cached_page
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """A member keeps the team home page; a visitor sees the buurten with a team on a map and a list."""
+    if hit := cache_hit(request, naam="home"):
+        return hit
     if request.user.is_authenticated:
         return team_home(request)
     ids = selectors.buurt_ids_met_team()
@@ -47,6 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def buurt(request: HttpRequest, slug: str) -> HttpResponse:
+    if hit := cache_hit(request, naam=f"buurt:{slug}"):
+        return hit
     gevonden = selectors.buurt_find(slug=slug)
     if gevonden.redirect:
         return HttpResponsePermanentRedirect(reverse("publiek:buurt", args=[gevonden.slug]))
@@ -59,13 +63,13 @@ def buurt(request: HttpRequest, slug: str) -> HttpResponse:
             {"pagina": pagina, "buurt": pagina.buurt, "kaart_config": kaart_config()},
         )
 
-    return cached_page(
-        request, naam=f"buurt:{gevonden.buurt_id}", buurt_ids=[gevonden.buurt_id], render=build
-    )
+    return cached_page(request, naam=f"buurt:{slug}", buurt_ids=[gevonden.buurt_id], render=build)
 
 
 @require_safe
 def actie(request: HttpRequest, actie_id: int) -> HttpResponse:
+    if hit := cache_hit(request, naam=f"actie:{actie_id}"):
+        return hit
     buurt_id = selectors.actie_buurt_id(actie_id=actie_id)
 
     def build() -> HttpResponse:
@@ -139,6 +143,8 @@ class BuurtFeed(Feed):
 
 @require_safe
 def feed(request: HttpRequest, slug: str) -> HttpResponse:
+    if hit := cache_hit(request, naam=f"feed:{slug}"):
+        return hit
     gevonden = selectors.buurt_find(slug=slug)
     if gevonden.redirect:
         return HttpResponsePermanentRedirect(reverse("publiek:feed", args=[gevonden.slug]))
@@ -146,4 +152,4 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
     def build() -> HttpResponse:
         return BuurtFeed()(request, buurt_id=gevonden.buurt_id, slug=gevonden.slug)
 
-    return cached_page(request, naam=f"feed:{gevonden.buurt_id}", buurt_ids=[gevonden.buurt_id], render=build)
+    return cached_page(request, naam=f"feed:{slug}", buurt_ids=[gevonden.buurt_id], render=build)

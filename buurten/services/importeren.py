@@ -33,6 +33,7 @@ from buurten.cbs import SOORTEN, ImportFout, Kandidaat, Melding, Onbruikbaar
 from buurten.models import Buurt, Gemeente, Wijk
 from buurten.selectors.gebieden import buurt_index_invalidate
 from core.actors import require_actor
+from core.cache import buurten_index_changed
 
 __all__ = ["ImportFout", "ImportResult", "Melding", "gebieden_import", "voorlopige_naam"]
 
@@ -157,6 +158,7 @@ def gebieden_import(*, bron: str | Path | Mapping[str, Any], door: Any) -> Impor
 
     if result.aangemaakt["buurt"] or result.bijgewerkt["buurt"] or result.ingevuld["buurt"]:
         buurt_index_invalidate()
+        buurten_index_changed()  # buurt names are public addresses
     audit_record(
         door=door,
         actie="gebieden.import",

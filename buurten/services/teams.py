@@ -34,7 +34,7 @@ from buurten.models import (
 )
 from buurten.selectors.teams import is_coordinator, sees_all
 from core.actors import is_system, require_actor
-from core.cache import buurten_changed
+from core.cache import buurten_changed, buurten_index_changed
 from core.geojson import (
     COORDINATEN_BUITEN_BEREIK,
     GeoJSONTeGroot,
@@ -129,6 +129,7 @@ def team_create(*, door, naam: str, slug: str, gemeente: Gemeente, buurten: list
         team_id=team.pk,
         details={"gemeente_id": gemeente.pk, "buurt_ids": sorted(b.pk for b in waarden["buurten"])},
     )
+    buurten_index_changed()  # its buurten get a public page
     return team
 
 
@@ -164,6 +165,9 @@ def team_update(*, team: Team, door, naam: str, slug: str, gemeente: Gemeente, b
             team_id=locked.pk,
             details={"velden": gewijzigd, "buurt_ids": sorted(nieuw)},
         )
+        # Public addresses (slug, buurten with a page) and the team's name on their pages.
+        buurten_index_changed()
+        buurten_changed(*oud, *nieuw)
     return locked
 
 

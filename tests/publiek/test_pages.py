@@ -299,3 +299,39 @@ def test_the_language_choice_on_public_pages_needs_no_token(world):
 def test_a_coordinator_seat_does_not_change_what_the_page_shows(client, world):
     f.LidmaatschapFactory(team=world.team, rol=Rol.TEAMLID, user__first_name="Zichtbaarniet")
     assert "Zichtbaarniet" not in text(client.get("/buurt/malberg/"))
+
+
+def test_team_changes_resolve_the_public_addresses_anew(client, world, django_capture_on_commit_callbacks):
+    """A cached copy is kept under its address; a new team, a renamed team or moved buurten bump the
+    buurten index (core.cache.buurten_index_changed), so the home page and the slugs follow."""
+    from buurten.services.teams import team_create, team_update
+
+    beheerder = f.UserFactory(is_superuser=True, is_staff=True)
+    nieuw = f.BuurtFactory(wijk=world.wijk, naam="Caberg")
+    assert "Caberg" not in text(client.get("/"))
+    assert client.get("/buurt/caberg/").status_code == 404
+    assert "VBT Malberg" in text(client.get("/buurt/malberg/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        team_create(
+            door=beheerder, naam="VBT Caberg", slug="vbt-caberg", gemeente=world.gemeente, buurten=[nieuw]
+        )
+    assert "Caberg" in text(client.get("/"))
+    assert client.get("/buurt/caberg/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        team_update(
+            team=world.team,
+            door=beheerder,
+            naam="VBT Malberg-Noord",
+            slug="malberg-noord",
+            gemeente=world.gemeente,
+            buurten=[world.buurt],
+        )
+    assert "VBT Malberg-Noord" in text(client.get("/buurt/malberg/"))
+    assert client.get("/buurt/malberg-noord/").status_code == 301
+
+
+def test_an_anonymous_visitor_with_a_session_cookie_gets_the_cached_copy(client, world):
+    first = client.get("/buurt/malberg/")
+    client.cookies["sessionid"] = "geen-echte-sessie"
+    second = client.get("/buurt/malberg/")
+    assert second["ETag"] == first["ETag"] and text(second) == text(first)
