@@ -80,7 +80,7 @@ def test_the_language_switch_follows_only_our_pages_and_shows_nothing_private(cl
         "/buurt/malberg/",
         "https://evil.example/",
         "//evil.example/x",
-        "/actie/%d/" % world.actie.pk,
+        f"/actie/{world.actie.pk}/",
     ]:
         response = client.post(reverse("publiek:taal"), {"language": "en", "next": nxt})
         assert response.status_code == 302
