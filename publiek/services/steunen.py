@@ -106,8 +106,13 @@ def _load(token: str, *, now: dt.datetime, lock: bool = False) -> OnlineSteun:
 
 
 def online_steun_check(*, token: str, now: dt.datetime | None = None) -> OnlineSteun:
-    """The pending support behind a link, or LinkOngeldig (tampered, expired or used); writes nothing."""
-    return _load(token, now=now or timezone.now())
+    """The pending support behind a link, or LinkOngeldig (tampered, expired or used, or a signal
+    that no longer gathers support: one made confidential since must not show its title); writes
+    nothing."""
+    steun = _load(token, now=now or timezone.now())
+    if not signalen_online_steunbaar().filter(pk=steun.signaal_id).exists():
+        raise LinkOngeldig(GEEN_STEUN_MEER, 409)
+    return steun
 
 
 @dataclass(frozen=True)
