@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils.text import slugify
+from django.http import Http404
 
 from buurten.models import Buurt, Team
 from signalen.models import Thema
+
+from .selectors import buurt_find
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,12 @@ def gebied_for_slug(*, slug: str) -> Gebied | None:
     if team is not None:
         buurten = list(team.buurten.order_by("naam"))
         return Gebied(team=team, buurten=buurten) if buurten else None
-    met_team = Buurt.objects.filter(teams__isnull=False).distinct()
-    buurt = met_team.filter(code__iexact=slug).first()
-    if buurt is None:
-        buurt = next((b for b in met_team.order_by("pk") if slugify(b.naam) == slug.lower()), None)
-    if buurt is None:
+    # The same reading of a buurt's slug as the buurt page (name, name-code for a shared name, code).
+    try:
+        gevonden = buurt_find(slug=slug)
+    except Http404:
         return None
+    buurt = Buurt.objects.get(pk=gevonden.buurt_id)
     return Gebied(team=buurt.teams.order_by("pk").first(), buurten=[buurt])
 
 

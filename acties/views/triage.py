@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from buurten.mfa import coordinator_mfa_required
@@ -129,8 +129,14 @@ def _uitvoeren(stap: str, signalen: list[Signaal], data: dict, door) -> str:
                     door=door,
                 )
     if stap == "afwijzen":
-        return _("%(aantal)s signaal/signalen afgewezen.") % {"aantal": len(signalen)}
-    return _("%(aantal)s signaal/signalen doorgezet naar %(partner)s.") % {
+        return ngettext("%(aantal)s signaal afgewezen.", "%(aantal)s signalen afgewezen.", len(signalen)) % {
+            "aantal": len(signalen)
+        }
+    return ngettext(
+        "%(aantal)s signaal doorgezet naar %(partner)s.",
+        "%(aantal)s signalen doorgezet naar %(partner)s.",
+        len(signalen),
+    ) % {
         "aantal": len(signalen),
         "partner": data["partner"].naam,
     }
