@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
+from acties.models import ActieStatusWijziging, Notitie
 from buurten.models import PartnerInzet, Rol
 from signalen.models import Doorzetting, Status, StatusWijziging
 from signalen.services.doorzetten import doorzetting_token
@@ -105,6 +106,20 @@ def markup_world(db):
         antwoord="opgepakt",
         notitie=veld("Notitie"),
     )
+    actie = f.ActieFactory(
+        team=team,
+        titel=veld("Actietitel"),
+        omschrijving=veld("Actieomschrijving"),
+        buurt=buurt,
+        trekker=partner,
+    )
+    f.MijlpaalFactory(actie=actie, titel=veld("Mijlpaal"))
+    f.VoortgangsupdateFactory(actie=actie, tekst=veld("Update"), partner=partner)
+    f.BewonerTrekkerFactory(actie=actie, voornaam=veld("Bewoner"), toestemming=True)
+    Notitie.objects.create(actie=actie, tekst=veld("Actienotitie"), door=lid)
+    ActieStatusWijziging.objects.create(
+        actie=actie, van="", naar="gepland", partner=partner, reden=veld("Actiereden")
+    )
     return {
         "doorzetting": doorzetting,
         "team": team,
@@ -114,6 +129,7 @@ def markup_world(db):
         "wijkronde": wijkronde,
         "lid": lid,
         "secret": secret,
+        "actie": actie,
     }
 
 
@@ -247,6 +263,16 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     bewaker.bezoek(f"/signalen/wijkrondes/{wijkronde.pk}/")
     expect(page.get_by_text(veld("Notities"))).to_be_visible()
     expect(page.locator(".leaflet-container")).to_have_count(1)
+
+    # Acties: list, page (timeline, notes, residents), status and edit pages.
+    actie = markup_world["actie"]
+    bewaker.bezoek(f"/acties/?team={team.pk}")
+    expect(page.get_by_role("link", name=veld("Actietitel"))).to_be_visible()
+    bewaker.bezoek(f"/acties/{actie.pk}/")
+    for tekst in ("Actieomschrijving", "Update", "Actienotitie", "Bewoner", "Actiereden", "Mijlpaal"):
+        expect(page.get_by_text(veld(tekst)).first).to_be_visible()
+    bewaker.bezoek(f"/acties/{actie.pk}/status/")
+    bewaker.bezoek(f"/acties/{actie.pk}/bewerken/")
 
     # The admin: every change list, and the change page of every object with markup.
     bewaker.bezoek("/admin/")
