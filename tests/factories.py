@@ -3,10 +3,8 @@
 import datetime as dt
 
 import factory
-from django.db import models
 from django.utils import timezone
 
-from acties import models as am
 from buurten import models as bm
 from signalen import models as sm
 
@@ -150,77 +148,6 @@ class SteunbetuigingFactory(factory.django.DjangoModelFactory):
     huishouden_hash = factory.Sequence(lambda n: f"{n:064x}")
 
 
-class ActieFactory(factory.django.DjangoModelFactory):
-    """An actie in `gepland`, led by a partner of the team's gemeente, in the team's first buurt."""
-
-    class Meta:
-        model = am.Actie
-        skip_postgeneration_save = True
-
-    team = factory.SubFactory(TeamFactory)
-    titel = factory.Sequence(lambda n: f"Actie {n}")
-    omschrijving = "Samen met bewoners aan de slag."
-    buurt = factory.LazyAttribute(lambda o: o.team.buurten.first())
-    trekker = factory.SubFactory(PartnerFactory, gemeente=factory.SelfAttribute("..team.gemeente"))
-
-    @factory.post_generation
-    def partners(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.partners.add(*extracted)
-
-
-class ActieSignaalFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.ActieSignaal
-
-    actie = factory.SubFactory(ActieFactory)
-    signaal = factory.SubFactory(
-        SignaalFactory,
-        team=factory.SelfAttribute("..actie.team"),
-        buurt=factory.SelfAttribute("..actie.buurt"),
-        status=sm.Status.IN_ACTIE,
-        triage_uitkomst=sm.TriageUitkomst.INTEGRAAL,
-    )
-
-
-class MijlpaalFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.Mijlpaal
-
-    actie = factory.SubFactory(ActieFactory)
-    titel = factory.Sequence(lambda n: f"Mijlpaal {n}")
-    volgorde = factory.Sequence(lambda n: n)
-
-
-class VoortgangsupdateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = am.Voortgangsupdate
-
-    actie = factory.SubFactory(ActieFactory)
-    datum = factory.LazyFunction(lambda: timezone.localdate())
-    tekst = factory.Sequence(lambda n: f"Update {n}: de eerste stap is gezet.")
-    partner = factory.SelfAttribute("actie.trekker")
-
-
-class BewonerTrekkerFactory(factory.django.DjangoModelFactory):
-    """Residents who pick up an actie; keeps `Actie.bewoners_aantal` in step as the service does."""
-
-    class Meta:
-        model = am.BewonerTrekker
-
-    actie = factory.SubFactory(ActieFactory)
-    aantal = 1
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        obj = super()._create(model_class, *args, **kwargs)
-        am.Actie.objects.filter(pk=obj.actie_id).update(
-            bewoners_aantal=models.F("bewoners_aantal") + obj.aantal
-        )
-        obj.actie.refresh_from_db(fields=["bewoners_aantal"])
-        return obj
-
-
 def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
@@ -258,16 +185,23 @@ def verify_email(user):
 
 
 class ActieFactory(factory.django.DjangoModelFactory):
-    """An actie of a team (status gepland) led by a partner of the team's gemeente; no signals."""
+    """An actie of a team (status gepland) led by a partner of the team's gemeente; no signals.
+    `partners=[...]` adds participating partners."""
 
     class Meta:
         model = "acties.Actie"
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
     titel = factory.Sequence(lambda n: f"Actie {n}")
     omschrijving = "Samen met bewoners aan de slag."
     buurt = factory.LazyAttribute(lambda o: o.team.buurten.first())
     trekker = factory.SubFactory(PartnerFactory, gemeente=factory.SelfAttribute("..team.gemeente"))
+
+    @factory.post_generation
+    def partners(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.partners.add(*extracted)
 
 
 class MijlpaalFactory(factory.django.DjangoModelFactory):

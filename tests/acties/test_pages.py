@@ -58,7 +58,9 @@ def world_once(module_transaction):
         in_uitvoering_at=timezone.now() - dt.timedelta(days=40),
     )
     signalen = [
-        f.ActieSignaalFactory(actie=actie, signaal__thema=zwerfvuil, signaal__titel=t).signaal
+        f.ActieSignaalFactory(
+            actie=actie, signaal__thema=zwerfvuil, signaal__titel=t, signaal__status=Status.IN_ACTIE
+        ).signaal
         for t in ("Vuil bij de flats", "Zakken naast de container")
     ]
     for i, s in enumerate(signalen):
@@ -78,6 +80,7 @@ def world_once(module_transaction):
         trekker=politie,
         buurt=world.buurt,
         status=ActieStatus.GEPLAND,
+        bewoners_aantal=2,  # as bewoners_add keeps it
     )
     f.ActieSignaalFactory(actie=ander, signaal__thema=jeugd, signaal__status=Status.GETRIEERD)
     f.BewonerTrekkerFactory(
