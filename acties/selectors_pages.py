@@ -46,10 +46,8 @@ from .models import (
     Voortgangsupdate,
     VoortgangWijziging,
 )
+from .selectors import STALLED_NA
 from .workflow import Actor, next_statuses_for
-
-# An actie in uitvoering this long without residents who pick it up is flagged as stalled.
-STALLED_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -93,13 +91,13 @@ def voortgang(actie: Actie) -> int:
 
 
 def is_stalled(actie: Actie, *, nu: dt.datetime | None = None) -> bool:
-    """In uitvoering for STALLED_DAYS days without residents who pick it up."""
+    """In uitvoering for 30 days without residents who pick it up (the rule of `acties_stalled`)."""
     nu = nu or timezone.now()
     return (
         actie.status == ActieStatus.IN_UITVOERING
         and not actie.bewoners_aantal
         and actie.in_uitvoering_at is not None
-        and actie.in_uitvoering_at <= nu - dt.timedelta(days=STALLED_DAYS)
+        and actie.in_uitvoering_at <= nu - STALLED_NA
     )
 
 
