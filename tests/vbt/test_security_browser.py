@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WACHTWOORD = "Zonnebloem-Maas-7"
 
 MARKUP = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=1;alert(1)</script>'
+KORT = 'Bea<img src=x onerror="window.__xss=1">'
 # The markup as it looks when it was (rightly) shown as text.
 ZICHTBAAR = "<img src=x onerror="
 
@@ -115,7 +116,8 @@ def markup_world(db):
     )
     f.MijlpaalFactory(actie=actie, titel=veld("Mijlpaal"))
     f.VoortgangsupdateFactory(actie=actie, tekst=veld("Update"), partner=partner)
-    f.BewonerTrekkerFactory(actie=actie, voornaam=veld("Bewoner"), toestemming=True)
+    # A first name holds 60 characters: a shorter payload.
+    f.BewonerTrekkerFactory(actie=actie, voornaam=KORT, toestemming=True)
     Notitie.objects.create(actie=actie, tekst=veld("Actienotitie"), door=lid)
     ActieStatusWijziging.objects.create(
         actie=actie, van="", naar="gepland", partner=partner, reden=veld("Actiereden")
@@ -269,8 +271,9 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     bewaker.bezoek(f"/acties/?team={team.pk}")
     expect(page.get_by_role("link", name=veld("Actietitel"))).to_be_visible()
     bewaker.bezoek(f"/acties/{actie.pk}/")
-    for tekst in ("Actieomschrijving", "Update", "Actienotitie", "Bewoner", "Actiereden", "Mijlpaal"):
+    for tekst in ("Actieomschrijving", "Update", "Actienotitie", "Actiereden", "Mijlpaal"):
         expect(page.get_by_text(veld(tekst)).first).to_be_visible()
+    expect(page.get_by_text(KORT)).to_be_visible()
     bewaker.bezoek(f"/acties/{actie.pk}/status/")
     bewaker.bezoek(f"/acties/{actie.pk}/bewerken/")
 
