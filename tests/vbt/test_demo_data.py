@@ -50,6 +50,18 @@ def test_the_demo_has_acties_in_every_status_with_milestones_updates_residents_a
     assert Actie.objects.filter(bewoners_aantal=0, status=ActieStatus.GEPLAND).exists()
 
 
+@pytest.mark.django_db
+def test_the_demo_has_forwarded_signals_with_the_partners_answers():
+    from signalen.models import DoorzetAntwoord, Doorzetting, Status
+
+    call_command("demo_data", stdout=StringIO())
+    antwoorden = dict(Doorzetting.objects.values_list("antwoord", "signaal__status"))
+    assert antwoorden == {
+        DoorzetAntwoord.AFGEHANDELD: Status.AFGEROND,
+        DoorzetAntwoord.OPGEPAKT: Status.IN_ACTIE,
+    }
+
+
 @pytest.mark.skipif(
     not django_settings.CELERY_TASK_ALWAYS_EAGER,
     reason="with REDIS_URL the demo's mails go through the outbox to a worker, not this console",
