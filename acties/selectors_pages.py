@@ -14,16 +14,10 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +41,7 @@ from .models import (
     VoortgangWijziging,
 )
 from .selectors import STALLED_NA
+from .services.voortgang import actie_voortgang
 from .workflow import Actor, next_statuses_for
 
 
@@ -57,37 +52,6 @@ class ActieFilter:
     thema: Thema | None = None
     partner: Partner | None = None
     zoekt_bewoners: bool = False
-
-
-def _sum_subquery(*, gedaan: bool) -> Subquery:
-    qs = Mijlpaal.objects.filter(actie=OuterRef("pk"))
-    if gedaan:
-        qs = qs.filter(gedaan_at__isnull=False)
-    return Subquery(
-        qs.order_by().values("actie").annotate(s=Sum("gewicht")).values("s")[:1], output_field=IntegerField()
-    )
-
-
-def with_progress(qs: QuerySet[Actie]) -> QuerySet[Actie]:
-    """Annotate the milestone weights (total and done) so `voortgang` costs no query per row."""
-    return qs.annotate(
-        mijlpalen_gewicht=Coalesce(_sum_subquery(gedaan=False), Value(0)),
-        mijlpalen_gewicht_gedaan=Coalesce(_sum_subquery(gedaan=True), Value(0)),
-    )
-
-
-def voortgang(actie: Actie) -> int:
-    """Progress 0–100: the weighted share of milestones done, or the hand-set value without any.
-
-    Reads the annotations of `with_progress`, or the prefetched `mijlpaal_rijen` of the page."""
-    if hasattr(actie, "mijlpaal_rijen"):
-        totaal = sum(m.gewicht for m in actie.mijlpaal_rijen)
-        gedaan = sum(m.gewicht for m in actie.mijlpaal_rijen if m.gedaan_at)
-    else:
-        totaal, gedaan = actie.mijlpalen_gewicht, actie.mijlpalen_gewicht_gedaan
-    if totaal:
-        return round(100 * gedaan / totaal)
-    return actie.voortgang_handmatig
 
 
 def is_stalled(actie: Actie, *, nu: dt.datetime | None = None) -> bool:
@@ -122,7 +86,8 @@ def actie_list_filtered(*, team: Team, filters: ActieFilter | None = None) -> Qu
         qs = qs.filter(Q(trekker=f.partner) | Q(pk__in=deelnemend))
     if f.zoekt_bewoners:
         qs = qs.filter(bewoners_aantal=0).exclude(status__in=[ActieStatus.AFGEROND, ActieStatus.GESTOPT])
-    return with_progress(qs).order_by("-created_at", "-id")
+    # Milestones for the progress (acties.services.actie_voortgang): one query per page.
+    return qs.prefetch_related("mijlpalen").order_by("-created_at", "-id")
 
 
 def thema_list_for_team(*, team: Team) -> QuerySet[Thema]:
@@ -257,7 +222,7 @@ def tijdlijn(*, actie: Actie) -> list[Moment]:
     momenten += [Moment("update", _update_tijd(u), u.datum, u) for u in actie.update_rijen]
     momenten += [
         Moment("mijlpaal", m.gedaan_at, timezone.localdate(m.gedaan_at), m)
-        for m in actie.mijlpaal_rijen
+        for m in actie.mijlpalen.all()
         if m.gedaan_at
     ]
     momenten += [
@@ -282,9 +247,7 @@ def actie_page(*, user: Any, pk: int) -> dict[str, Any]:
         .select_related("team", "team__gemeente", "buurt", "subgebied", "trekker")
         .prefetch_related(
             Prefetch("partners", queryset=Partner.objects.order_by("naam")),
-            Prefetch(
-                "mijlpalen", queryset=Mijlpaal.objects.order_by("volgorde", "id"), to_attr="mijlpaal_rijen"
-            ),
+            Prefetch("mijlpalen", queryset=Mijlpaal.objects.order_by("volgorde", "id")),
             Prefetch(
                 "updates",
                 queryset=Voortgangsupdate.objects.select_related("partner").order_by("-datum", "-created_at"),
@@ -329,11 +292,11 @@ def actie_page(*, user: Any, pk: int) -> dict[str, Any]:
     return {
         "actie": actie,
         "rol": rol,
-        "voortgang": voortgang(actie),
+        "voortgang": actie_voortgang(actie),
         "stalled": is_stalled(actie),
         "zoekt_bewoners": zoekt_bewoners(actie),
         "tijdlijn": tijdlijn(actie=actie),
-        "mijlpalen": actie.mijlpaal_rijen,
+        "mijlpalen": list(actie.mijlpalen.all()),
         "signalen": [k.signaal for k in actie.koppeling_rijen],
         "notities": notities_zichtbaar(actie=actie, rol=rol),
         "bewoners": actie.bewoner_rijen,

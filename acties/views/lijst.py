@@ -14,6 +14,7 @@ from signalen.views.teamkeuze import team_from_request, team_kiezen
 
 from .. import selectors_pages as pages
 from ..forms_pages import ActieFilterForm
+from ..services.voortgang import actie_voortgang
 
 PER_PAGINA = 25
 
@@ -33,7 +34,7 @@ def actie_list(request: HttpRequest) -> HttpResponse:
     acties = pages.actie_list_filtered(team=team, filters=form.filters())
     pagina = Paginator(acties, PER_PAGINA).get_page(request.GET.get("pagina"))
     for actie in pagina:
-        actie.voortgang = pages.voortgang(actie)
+        actie.voortgang = actie_voortgang(actie)
         actie.stalled = pages.is_stalled(actie)
         actie.zoekt_bewoners = pages.zoekt_bewoners(actie)
     params = request.GET.copy()
