@@ -109,13 +109,14 @@ def markup_world(db):
     )
     actie = f.ActieFactory(
         team=team,
-        titel=veld("Actietitel"),
+        titel=veld("Actienaam"),
         omschrijving=veld("Actieomschrijving"),
         buurt=buurt,
         trekker=partner,
+        bewoners_aantal=1,
     )
-    f.MijlpaalFactory(actie=actie, titel=veld("Mijlpaal"))
-    f.VoortgangsupdateFactory(actie=actie, tekst=veld("Update"), partner=partner)
+    f.MijlpaalFactory(actie=actie, titel=veld("Stap"))
+    f.VoortgangsupdateFactory(actie=actie, tekst=veld("Bericht"), partner=partner)
     # A first name holds 60 characters: a shorter payload.
     f.BewonerTrekkerFactory(actie=actie, voornaam=KORT, toestemming=True)
     Notitie.objects.create(actie=actie, tekst=veld("Actienotitie"), door=lid)
@@ -269,9 +270,9 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     # Acties: list, page (timeline, notes, residents), status and edit pages.
     actie = markup_world["actie"]
     bewaker.bezoek(f"/acties/?team={team.pk}")
-    expect(page.get_by_role("link", name=veld("Actietitel"))).to_be_visible()
+    expect(page.get_by_role("link", name=veld("Actienaam"))).to_be_visible()
     bewaker.bezoek(f"/acties/{actie.pk}/")
-    for tekst in ("Actieomschrijving", "Update", "Actienotitie", "Actiereden", "Mijlpaal"):
+    for tekst in ("Actieomschrijving", "Bericht", "Actienotitie", "Actiereden", "Stap"):
         expect(page.get_by_text(veld(tekst)).first).to_be_visible()
     expect(page.get_by_text(KORT)).to_be_visible()
     bewaker.bezoek(f"/acties/{actie.pk}/status/")
