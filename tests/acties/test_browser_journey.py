@@ -1,4 +1,4 @@
-"""A coördinator on a 375 px phone: logs in with TOTP, makes one actie of two related signals,
+"""A coördinator on a 375 px phone: logs in with TOTP, triages two related signals into one actie,
 adds a milestone and a resident who picks it up, posts an update; the supporter who asked for
 updates gets the mail (an outbox row)."""
 
@@ -69,18 +69,19 @@ def test_coordinator_makes_an_actie_of_two_signals_and_keeps_it_going_on_a_phone
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
-    # Triage: the two related signals become one actie. The /triage/ page is acties-core's and
-    # not on main yet, so the coördinator's decision is made through the same service here.
-    from acties.services import actie_create_from_signalen
-
-    actie_create_from_signalen(
-        signalen=journey["signalen"],
-        titel="Schone containerplaats",
-        trekker=journey["woonpunt"],
-        door=journey["coordinator"],
-    )
+    # Triage on its page: the two related signals become one actie.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Triage").click()
+    page.get_by_label("Zwerfvuil bij de flats").check()
+    page.get_by_label("Zakken naast de containers").check()
+    no_horizontal_scroll(page)
+    page.get_by_role("button", name="Integraal → nieuwe VBT-actie").click()
+    page.get_by_label("Titel van de actie").fill("Schone containerplaats")
+    page.get_by_label("Trekker (partner)").select_option(label="Woonpunt")
+    page.get_by_role("button", name="Nieuwe VBT-actie").click()
+    expect(page.get_by_role("status")).to_contain_text("VBT-actie ‘Schone containerplaats’ gemaakt.")
     actie = Actie.objects.get()
     assert actie.status == ActieStatus.GEPLAND
+    assert set(actie.koppelingen.values_list("signaal_id", flat=True)) == {s.pk for s in journey["signalen"]}
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Acties").click()
     expect(page.get_by_role("heading", name="Acties van VBT Malberg", level=1)).to_be_visible()
