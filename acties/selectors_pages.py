@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Count,
     Prefetch,
     Q,
     QuerySet,
@@ -33,14 +32,13 @@ from .models import (
     ActieStatus,
     ActieStatusWijziging,
     BewonerTrekker,
-    GeholpenAntwoord,
-    GeholpenReactie,
     Mijlpaal,
     Notitie,
     Voortgangsupdate,
     VoortgangWijziging,
 )
 from .selectors import STALLED_NA
+from .selectors_geholpen import geholpen_overwegend_nee, geholpen_voor_actie
 from .services.voortgang import actie_voortgang
 from .workflow import Actor, next_statuses_for
 
@@ -182,32 +180,6 @@ class Moment:
     object: Any
 
 
-@dataclass(frozen=True)
-class GeholpenStand:
-    ja: int
-    deels: int
-    nee: int
-
-    @property
-    def totaal(self) -> int:
-        return self.ja + self.deels + self.nee
-
-    @property
-    def overwegend_nee(self) -> bool:
-        """Most answers say nee (more than half): the coördinator is offered to reopen."""
-        return self.totaal > 0 and self.nee * 2 > self.totaal
-
-
-def geholpen_stand(*, actie: Actie) -> GeholpenStand:
-    """The "heeft het geholpen?" answers about the actie, counted (one query)."""
-    tellingen = GeholpenReactie.objects.filter(actie=actie).aggregate(
-        ja=Count("pk", filter=Q(antwoord=GeholpenAntwoord.JA)),
-        deels=Count("pk", filter=Q(antwoord=GeholpenAntwoord.DEELS)),
-        nee=Count("pk", filter=Q(antwoord=GeholpenAntwoord.NEE)),
-    )
-    return GeholpenStand(**tellingen)
-
-
 def _update_tijd(update: Voortgangsupdate) -> dt.datetime:
     # An update's date is the day it is about: written that day it sorts by when it was written,
     # dated another day it sorts at the end of that day.
@@ -300,7 +272,8 @@ def actie_page(*, user: Any, pk: int) -> dict[str, Any]:
         "signalen": [k.signaal for k in actie.koppeling_rijen],
         "notities": notities_zichtbaar(actie=actie, rol=rol),
         "bewoners": actie.bewoner_rijen,
-        "geholpen": geholpen_stand(actie=actie),
+        "geholpen": geholpen_voor_actie(actie),
+        "geholpen_overwegend_nee": geholpen_overwegend_nee(actie),
         "status_keuzes": next_statuses_for(actie.status, rol.actors),
     }
 

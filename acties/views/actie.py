@@ -66,7 +66,7 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
             "notitie_form": forms.get("notitie_form")
             or NotitieForm(partners=_notitie_partners(actie=actie, rol=rol)),
             "heropenen_aanbieden": rol.coordinator
-            and context["geholpen"].overwegend_nee
+            and context["geholpen_overwegend_nee"]
             and ActieStatus.HEROPEND in context["status_keuzes"],
         }
     )
