@@ -1,4 +1,5 @@
-"""Demo signalen: the default themas for Maastricht and a few signals with support per demo team.
+"""Demo signalen: the default themas for Maastricht and a few signals with support per demo team,
+two of them forwarded to a partner who answered through its link.
 
 Runs after `demo.teams.load_teams`. Everything goes through the services (logging,
 support, the tally, triage), so the demo shows what the app does. Idempotent: a signal is
@@ -14,8 +15,17 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from buurten.models import Gemeente, Lidmaatschap, Partner, Rol, Team
-from core.actors import DEMO
-from signalen.models import Kanaal, Signaal, Status, Thema, TriageUitkomst, Wijkronde
+from core.actors import DEMO, PARTNER_LINK
+from signalen.models import (
+    DoorzetAntwoord,
+    Doorzetting,
+    Kanaal,
+    Signaal,
+    Status,
+    Thema,
+    TriageUitkomst,
+    Wijkronde,
+)
 from signalen.services import (
     signaal_log,
     signaal_triage,
@@ -25,6 +35,7 @@ from signalen.services import (
     thema_seed_defaults,
     wijkronde_create,
 )
+from signalen.services.doorzetten import doorzetting_beantwoorden
 
 GEMEENTE_CODE = "GM0935"
 
@@ -85,6 +96,26 @@ SIGNALEN = {
                 "integraal",
             ),
             (
+                "Hondenpoep op het grasveld bij de speeltuin",
+                "Kinderen kunnen er niet meer spelen; bewoners vragen om poepbakken en handhaving.",
+                "groen",
+                Kanaal.STRAATGESPREK,
+                6,
+                0,
+                False,
+                None,
+            ),
+            (
+                "Scooters op de stoep bij de school",
+                "Scooters rijden 's ochtends over de stoep waar kinderen naar school lopen.",
+                "verkeer en parkeren",
+                Kanaal.STRAATGESPREK,
+                5,
+                0,
+                False,
+                "Politie Limburg",
+            ),
+            (
                 "Vermoedelijke drugshandel in een portiek",
                 "Een bewoner noemde een adres en tijden; alleen voor het team.",
                 "drugs en ondermijning",
@@ -130,6 +161,16 @@ SIGNALEN = {
                 None,
             ),
             (
+                "Fietswrakken in de stalling van de flat",
+                "De stalling staat vol met wrakken; bewoners kunnen hun fiets nergens kwijt.",
+                "zwerfvuil",
+                Kanaal.HUISBEZOEK,
+                5,
+                2,
+                False,
+                None,
+            ),
+            (
                 "Groen langs de singel verwilderd",
                 "Struiken groeien over het fietspad.",
                 "groen",
@@ -141,6 +182,19 @@ SIGNALEN = {
             ),
         ],
     },
+}
+
+
+# A forwarded signal's partner: the reason for forwarding, and the partner's answer.
+DOORZETTEN = {
+    "Gemeente Maastricht": (
+        _("Onderhoud van de openbare verlichting is een taak van de gemeente."),
+        DoorzetAntwoord.AFGEHANDELD,
+    ),
+    "Politie Limburg": (
+        _("Verkeershandhaving bij de school is een taak van de politie."),
+        DoorzetAntwoord.OPGEPAKT,
+    ),
 }
 
 
@@ -254,13 +308,18 @@ def load(*, stdout, style) -> None:
             signaal_triage(signaal=signaal, uitkomst=TriageUitkomst.INTEGRAAL, door=coordinator)
         else:
             partner = Partner.objects.get(gemeente=signaal.team.gemeente, naam=triage)
+            reden, antwoord = DOORZETTEN[triage]
             signaal_triage(
                 signaal=signaal,
                 uitkomst=TriageUitkomst.PRIMAIRE_TAAK,
                 door=coordinator,
                 partner=partner,
-                reden=_("Onderhoud van de openbare verlichting is een taak van de gemeente."),
+                reden=reden,
             )
+            # The partner's answer through its signed link.
+            doorzetting = Doorzetting.objects.filter(signaal=signaal, gesloten_at__isnull=True).first()
+            if doorzetting is not None:
+                doorzetting_beantwoorden(doorzetting=doorzetting, antwoord=antwoord, door=PARTNER_LINK)
     totaal = Signaal.objects.filter(team__slug__in=list(SIGNALEN)).count()
     stdout.write(
         style.SUCCESS(

@@ -185,16 +185,23 @@ def verify_email(user):
 
 
 class ActieFactory(factory.django.DjangoModelFactory):
-    """An actie of a team (status gepland) led by a partner of the team's gemeente; no signals."""
+    """An actie of a team (status gepland) led by a partner of the team's gemeente; no signals.
+    `partners=[...]` adds participating partners."""
 
     class Meta:
         model = "acties.Actie"
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
     titel = factory.Sequence(lambda n: f"Actie {n}")
     omschrijving = "Samen met bewoners aan de slag."
     buurt = factory.LazyAttribute(lambda o: o.team.buurten.first())
     trekker = factory.SubFactory(PartnerFactory, gemeente=factory.SelfAttribute("..team.gemeente"))
+
+    @factory.post_generation
+    def partners(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.partners.add(*extracted)
 
 
 class MijlpaalFactory(factory.django.DjangoModelFactory):

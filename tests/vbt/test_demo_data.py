@@ -7,6 +7,8 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from acties.models import ActieStatus
+
 
 def row_counts() -> dict[str, int]:
     return {
@@ -30,6 +32,34 @@ def test_a_second_demo_data_creates_no_duplicates_and_both_print_the_logins():
         assert "@" in out  # the demo logins are e-mail addresses
         # The login table comes last, after every step's own output, so a person sees it.
         assert out.index("Demo-logins") > out.index("Teams:")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_acties_in_every_status_with_milestones_updates_residents_and_notes():
+    from acties.models import Actie, BewonerTrekker, Mijlpaal, Notitie, Voortgangsupdate
+
+    call_command("demo_data", stdout=StringIO())
+    assert set(Actie.objects.values_list("status", flat=True)) == set(ActieStatus.values)
+    assert Mijlpaal.objects.filter(gedaan_at__isnull=False).exists()
+    assert Mijlpaal.objects.filter(gedaan_at__isnull=True).exists()
+    assert Voortgangsupdate.objects.count() >= 3
+    assert BewonerTrekker.objects.exclude(voornaam="").exists()
+    assert Notitie.objects.filter(alleen_partner__isnull=False).exists()
+    # Every demo team has acties, and one of them still looks for residents.
+    assert Actie.objects.values("team").distinct().count() == 2
+    assert Actie.objects.filter(bewoners_aantal=0, status=ActieStatus.GEPLAND).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_forwarded_signals_with_the_partners_answers():
+    from signalen.models import DoorzetAntwoord, Doorzetting, Status
+
+    call_command("demo_data", stdout=StringIO())
+    antwoorden = dict(Doorzetting.objects.values_list("antwoord", "signaal__status"))
+    assert antwoorden == {
+        DoorzetAntwoord.AFGEHANDELD: Status.AFGEROND,
+        DoorzetAntwoord.OPGEPAKT: Status.IN_ACTIE,
+    }
 
 
 @pytest.mark.skipif(

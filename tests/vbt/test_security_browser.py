@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
+from acties.models import ActieStatusWijziging, Notitie
 from buurten.models import PartnerInzet, Rol
 from signalen.models import Doorzetting, Status, StatusWijziging
 from signalen.services.doorzetten import doorzetting_token
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WACHTWOORD = "Zonnebloem-Maas-7"
 
 MARKUP = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=1;alert(1)</script>'
+KORT = 'Bea<img src=x onerror="window.__xss=1">'
 # The markup as it looks when it was (rightly) shown as text.
 ZICHTBAAR = "<img src=x onerror="
 
@@ -105,6 +107,22 @@ def markup_world(db):
         antwoord="opgepakt",
         notitie=veld("Notitie"),
     )
+    actie = f.ActieFactory(
+        team=team,
+        titel=veld("Actienaam"),
+        omschrijving=veld("Actieomschrijving"),
+        buurt=buurt,
+        trekker=partner,
+        bewoners_aantal=1,
+    )
+    f.MijlpaalFactory(actie=actie, titel=veld("Stap"))
+    f.VoortgangsupdateFactory(actie=actie, tekst=veld("Bericht"), partner=partner)
+    # A first name holds 60 characters: a shorter payload.
+    f.BewonerTrekkerFactory(actie=actie, voornaam=KORT, toestemming=True)
+    Notitie.objects.create(actie=actie, tekst=veld("Actienotitie"), door=lid)
+    ActieStatusWijziging.objects.create(
+        actie=actie, van="", naar="gepland", partner=partner, reden=veld("Actiereden")
+    )
     return {
         "doorzetting": doorzetting,
         "team": team,
@@ -114,6 +132,7 @@ def markup_world(db):
         "wijkronde": wijkronde,
         "lid": lid,
         "secret": secret,
+        "actie": actie,
     }
 
 
@@ -247,6 +266,17 @@ def test_markup_in_every_text_field_never_runs_and_maps_show_it_as_text(page, ma
     bewaker.bezoek(f"/signalen/wijkrondes/{wijkronde.pk}/")
     expect(page.get_by_text(veld("Notities"))).to_be_visible()
     expect(page.locator(".leaflet-container")).to_have_count(1)
+
+    # Acties: list, page (timeline, notes, residents), status and edit pages.
+    actie = markup_world["actie"]
+    bewaker.bezoek(f"/acties/?team={team.pk}")
+    expect(page.get_by_role("link", name=veld("Actienaam"))).to_be_visible()
+    bewaker.bezoek(f"/acties/{actie.pk}/")
+    for tekst in ("Actieomschrijving", "Bericht", "Actienotitie", "Actiereden", "Stap"):
+        expect(page.get_by_text(veld(tekst)).first).to_be_visible()
+    expect(page.get_by_text(KORT)).to_be_visible()
+    bewaker.bezoek(f"/acties/{actie.pk}/status/")
+    bewaker.bezoek(f"/acties/{actie.pk}/bewerken/")
 
     # The admin: every change list, and the change page of every object with markup.
     bewaker.bezoek("/admin/")

@@ -9,6 +9,7 @@ STEPS = [
     "demo.gebieden:load_places",
     "demo.teams:load_teams",
     "demo.signalen:load",
+    "demo.acties:load",
 ]
 
 
@@ -18,7 +19,7 @@ def _call(step: str, **kwargs) -> None:
 
 
 class Command(AuditedCommand):
-    help = "Laadt de demodata (Maastricht: CBS-buurten, partners, teams, signalen). Idempotent."
+    help = "Laadt de demodata (Maastricht: CBS-buurten, partners, teams, signalen, acties). Idempotent."
 
     def handle(self, *args, **options):
         with transaction.atomic():
