@@ -18,6 +18,9 @@ import uuid
 import gevent
 from locust import HttpUser, between, task
 
+# Which page a simulated person opens next: load, not a secret.
+KIES = random.Random()  # noqa: S311
+
 PLAN = json.loads(open(os.environ["VBT_LOAD_PLAN"]).read()) if os.environ.get("VBT_LOAD_PLAN") else {}  # noqa: SIM115
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 NAME = re.compile(r'name="([^"]+)"')
@@ -104,7 +107,7 @@ class Staff(_Basis):
     @task(6)
     def detail(self) -> None:
         if self.team.get("signalen"):
-            self.client.get(random.choice(self.team["signalen"]), name="staff: signaaldetail")
+            self.client.get(KIES.choice(self.team["signalen"]), name="staff: signaaldetail")
 
     @task(1)
     def loggen(self) -> None:
@@ -129,7 +132,7 @@ class Staff(_Basis):
     def steun(self) -> None:
         if not self.team.get("signalen"):
             return
-        pagina = random.choice(self.team["signalen"])
+        pagina = KIES.choice(self.team["signalen"])
         p = PLAN.get("steun_prefix", "")
         self._post(
             pagina,
@@ -137,8 +140,8 @@ class Staff(_Basis):
             {
                 f"{p}kanaal": "huisbezoek",
                 f"{p}datum": dt.date.today().isoformat(),  # noqa: DTZ011 - the server's local day
-                f"{p}postcode": f"{random.randint(1000, 9999)} {random.choice('ABCDEFGHJK')}{random.choice('LMNPRSTVWX')}",  # noqa: E501
-                f"{p}huisnummer": str(random.randint(1, 999)),
+                f"{p}postcode": f"{KIES.randint(1000, 9999)} {KIES.choice('ABCDEFGHJK')}{KIES.choice('LMNPRSTVWX')}",  # noqa: E501
+                f"{p}huisnummer": str(KIES.randint(1, 999)),
             },
             "staff: steun toevoegen",
         )
@@ -147,7 +150,7 @@ class Staff(_Basis):
     def actie_update(self) -> None:
         if not self.team.get("acties"):
             return
-        pagina = random.choice(self.team["acties"])
+        pagina = KIES.choice(self.team["acties"])
         self._post(
             pagina,
             pagina + "updates/",
@@ -165,29 +168,29 @@ class Publiek(_Basis):
     @task(6)
     def buurt(self) -> None:
         if PLAN.get("publiek", {}).get("buurten"):
-            self.client.get(random.choice(PLAN["publiek"]["buurten"]), name="publiek: buurtpagina")
+            self.client.get(KIES.choice(PLAN["publiek"]["buurten"]), name="publiek: buurtpagina")
 
     @task(4)
     def actie(self) -> None:
         if PLAN.get("publiek", {}).get("acties"):
-            self.client.get(random.choice(PLAN["publiek"]["acties"]), name="publiek: actiepagina")
+            self.client.get(KIES.choice(PLAN["publiek"]["acties"]), name="publiek: actiepagina")
 
     @task(2)
     def feed(self) -> None:
         if PLAN.get("publiek", {}).get("feeds"):
-            self.client.get(random.choice(PLAN["publiek"]["feeds"]), name="publiek: feed")
+            self.client.get(KIES.choice(PLAN["publiek"]["feeds"]), name="publiek: feed")
 
     @task(1)
     def steunen(self) -> None:
         if not PLAN.get("publiek", {}).get("steunen"):
             return
-        pagina = random.choice(PLAN["publiek"]["steunen"])
+        pagina = KIES.choice(PLAN["publiek"]["steunen"])
         self._post(
             pagina,
             pagina,
             {
-                "postcode": f"{random.randint(1000, 9999)} AB",
-                "huisnummer": str(random.randint(1, 999)),
+                "postcode": f"{KIES.randint(1000, 9999)} AB",
+                "huisnummer": str(KIES.randint(1, 999)),
                 "email": f"bewoner{uuid.uuid4().hex[:12]}@belasting.example",
             },
             "publiek: online steun starten",
