@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acties.models import Actie, ActieStatus
+from acties.models import Actie, ActieStatus, GeholpenReactie, GeholpenVraag
 from acties.services import (
     actie_create_from_signalen,
     actie_status_change,
@@ -24,9 +24,11 @@ from acties.services import (
     notitie_add,
     voortgangsupdate_post,
 )
+from acties.services.geholpen import _token, geholpen_beantwoorden, geholpen_vragen_versturen
 from buurten.models import Lidmaatschap, Partner, Rol, Team
 from core.actors import DEMO
-from signalen.models import Signaal
+from signalen.models import Kanaal, Signaal
+from signalen.services import steun_register
 
 # Per team: title, public description, the signals it takes up, trekker, other partners, the
 # status moves (status, public reason), milestones (title, weight, done), updates (days ago,
@@ -155,6 +157,8 @@ def _maak(team: Team, spec: dict[str, Any], vandaag: dt.date) -> Actie | None:
         )
     for tekst, partner in spec["notities"]:
         notitie_add(actie=actie, tekst=tekst, alleen_partner=partners.get(partner), door=DEMO)
+    if ActieStatus.AFGEROND in [naar for naar, _reden in spec["moves"]]:
+        _geholpen_steun(signalen[0], vandaag, door=coordinator)
     for naar, reden in spec["moves"]:
         terug = None
         if naar == ActieStatus.GESTOPT:
@@ -166,6 +170,45 @@ def _maak(team: Team, spec: dict[str, Any], vandaag: dt.date) -> Actie | None:
                     actie=actie, tekst=tekst, datum=vandaag - dt.timedelta(days=dagen), door=DEMO
                 )
     return actie
+
+
+# "Heeft het geholpen?" for the done demo acties: supporters who gave their address with consent
+# (postcode, huisnummer, e-mail) and what they answered.
+GEHOLPEN = [
+    ("6216 AA", "3", "ja", "De speelplek wordt goed gebruikt."),
+    ("6216 AA", "5", "ja", ""),
+    ("6216 AA", "7", "deels", "Overdag beter, 's avonds nog steeds onrustig."),
+    ("6216 AA", "9", "nee", "Er ligt weer afval naast de containers."),
+]
+
+
+def _geholpen_steun(signaal: Signaal, vandaag: dt.date, *, door) -> None:
+    """Supporters with consent for e-mail, before the actie that takes up their signal is done."""
+    for i, (postcode, _huisnummer, _antwoord, _opmerking) in enumerate(GEHOLPEN):
+        steun_register(
+            signaal=signaal,
+            door=door,
+            kanaal=Kanaal.HUISBEZOEK,
+            datum=vandaag,
+            postcode=postcode,
+            huisnummer=str(100 + 10 * signaal.pk + i),
+            email=f"bewoner{i + 1}.signaal{signaal.pk}@example.org",
+            email_toestemming=True,
+        )
+
+
+def _geholpen(team: Team) -> int:
+    """Ask the supporters of the team's done acties "heeft het geholpen?" as the daily job would
+    after the team's weeks, and answer through the links they got. Once per actie."""
+    klaar = Actie.objects.filter(team=team, status=ActieStatus.AFGEROND, geholpen_gevraagd_at__isnull=True)
+    if not klaar.exists():
+        return 0
+    later = timezone.now() + dt.timedelta(weeks=team.geholpen_weken, days=1)
+    geholpen_vragen_versturen(door=DEMO, now=later)
+    vragen = GeholpenVraag.objects.filter(actie__team=team, beantwoord_at__isnull=True).order_by("pk")
+    for vraag, (_p, _h, antwoord, opmerking) in zip(vragen, GEHOLPEN * len(vragen), strict=False):
+        geholpen_beantwoorden(token=_token(vraag), antwoord=antwoord, opmerking=opmerking, door=DEMO)
+    return GeholpenReactie.objects.filter(team=team).count()
 
 
 def load(*, stdout, style) -> None:
@@ -181,6 +224,7 @@ def load(*, stdout, style) -> None:
                 continue
             if _maak(team, spec, vandaag) is not None:
                 nieuw += 1
+        _geholpen(team)
     totaal = Actie.objects.filter(team__slug__in=list(ACTIES)).count()
     stdout.write(
         style.SUCCESS(

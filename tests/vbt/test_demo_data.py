@@ -51,6 +51,18 @@ def test_the_demo_has_acties_in_every_status_with_milestones_updates_residents_a
 
 
 @pytest.mark.django_db
+def test_the_demo_has_heeft_het_geholpen_answers_on_its_done_acties_once():
+    from acties.models import GeholpenReactie
+
+    call_command("demo_data", stdout=StringIO())
+    antwoorden = set(GeholpenReactie.objects.values_list("antwoord", flat=True))
+    assert antwoorden == {"ja", "deels", "nee"}
+    aantal = GeholpenReactie.objects.count()
+    call_command("demo_data", stdout=StringIO())
+    assert GeholpenReactie.objects.count() == aantal
+
+
+@pytest.mark.django_db
 def test_the_demo_has_forwarded_signals_with_the_partners_answers():
     from signalen.models import DoorzetAntwoord, Doorzetting, Status
 
