@@ -73,10 +73,13 @@ def _body_key(etag: str) -> str:
     return f"publiek:body:{etag.strip(chr(34))}"
 
 
-def _key(naam: str) -> str:
+def _key(naam: str, request: HttpRequest) -> str:
     if not _VEILIG.fullmatch(naam):  # a slug as typed in the address: any length and characters
         naam = hashlib.sha256(naam.encode()).hexdigest()
-    return f"publiek:kopie:{naam}:{get_language()}"
+    # The feed's links are absolute, from the request's scheme and host: a copy is kept per site
+    # address (one of ALLOWED_HOSTS, so a bounded number), never served to another one.
+    site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:16]
+    return f"publiek:kopie:{naam}:{get_language()}:{site}"
 
 
 def _versie(found: dict, ids: Iterable[int]) -> str:
@@ -115,7 +118,7 @@ def cache_hit(request: HttpRequest, *, naam: str) -> HttpResponse | None:
     """The cached copy of the page at `naam` when it is still current, else None (no query)."""
     if not cacheable(request):
         return None
-    key = _key(naam)
+    key = _key(naam, request)
     ids = _ids_seen.get(key, ())
     found = cache.get_many([key, BUURTEN_INDEX_KEY, *(buurt_version_key(i) for i in ids)])
     entry = found.get(key)
@@ -146,7 +149,7 @@ def cached_page(
     makes the copy stale)."""
     if not cacheable(request):
         return render()
-    key = _key(naam)
+    key = _key(naam, request)
     ids = tuple(sorted(set(buurt_ids)))
     found = cache.get_many([BUURTEN_INDEX_KEY, *(buurt_version_key(i) for i in ids)])
     versie = _versie(found, ids)

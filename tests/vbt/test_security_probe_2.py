@@ -46,3 +46,37 @@ def test_no_page_with_a_token_in_its_path_may_be_stored(client, name, path):
     """A page reached through a personal link is never kept by a browser or a shared cache."""
     response = client.get(path)
     assert "no-store" in response.get("Cache-Control", ""), (name, path, response.get("Cache-Control"))
+
+
+# --- the public page cache ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def buurt_slug(team):
+    from django.core.cache import cache
+
+    cache.clear()
+    from publiek import paginacache
+
+    paginacache._lokaal.clear()
+    paginacache._ids_seen.clear()
+    return reverse("publiek:buurt", args=[_slug(team)])
+
+
+def _slug(team) -> str:
+    from django.utils.text import slugify
+
+    return slugify(team.buurten.get().naam)
+
+
+@override_settings(ALLOWED_HOSTS=["vbt.example.nl", "intern.example.nl"])
+def test_a_cached_feed_never_carries_another_requests_host(client, team, buurt_slug):
+    """The Atom feed's links are absolute, built from the request's host and scheme: a copy made
+    for one host (an internal health check over http, say) must not be served to another."""
+    feed = reverse("publiek:feed", args=[_slug(team)])
+    first = client.get(feed, HTTP_HOST="intern.example.nl")
+    assert first.status_code == 200
+    assert b"http://intern.example.nl/" in first.content
+    second = client.get(feed, HTTP_HOST="vbt.example.nl", secure=True)
+    assert b"intern.example.nl" not in second.content
+    assert b"https://vbt.example.nl/" in second.content
