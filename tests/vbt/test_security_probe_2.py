@@ -80,3 +80,86 @@ def test_a_cached_feed_never_carries_another_requests_host(client, team, buurt_s
     second = client.get(feed, HTTP_HOST="vbt.example.nl", secure=True)
     assert b"intern.example.nl" not in second.content
     assert b"https://vbt.example.nl/" in second.content
+
+
+def test_a_logged_in_visit_never_reaches_the_anonymous_copy(client, team, buurt_slug, coordinator):
+    """Logged in first (name, CSRF token, session), then anonymous: the copy holds none of it."""
+    coordinator.first_name = "Geheimvoornaamprobe"
+    coordinator.save()
+    client.force_login(coordinator)
+    ingelogd = client.get(buurt_slug)
+    assert ingelogd.status_code == 200
+    assert "no-store" in ingelogd["Cache-Control"]
+    assert "public" not in ingelogd["Cache-Control"]
+    client.logout()
+    client.cookies.clear()
+    for _ in range(2):  # the miss that stores the copy, then the hit
+        anoniem = client.get(buurt_slug)
+        assert anoniem.status_code == 200
+        assert anoniem["Cache-Control"] == "public, no-cache"
+        assert b"Geheimvoornaamprobe" not in anoniem.content
+        assert b"csrfmiddlewaretoken" not in anoniem.content
+        assert not anoniem.cookies, anoniem.cookies
+        assert set(v.strip() for v in anoniem["Vary"].split(",")) >= {"Cookie", "Accept-Language"}
+
+
+def test_a_pending_message_never_reaches_the_copy(client, team, buurt_slug, coordinator):
+    client.force_login(coordinator)
+    client.post(reverse("account_logout"))  # leaves "Je bent uitgelogd." for the next page
+    eerste = client.get(buurt_slug)
+    assert "public" not in eerste.get("Cache-Control", "")
+    client.cookies.clear()
+    tweede = client.get(buurt_slug)
+    assert b"uitgelogd" not in tweede.content
+
+
+def test_query_strings_make_no_new_copies(client, team, buurt_slug, monkeypatch):
+    """Cache-key explosion: any query string is the same page, stored once."""
+    from django.core.cache import cache
+
+    gezet = []
+    echte = cache.set_many
+    monkeypatch.setattr(cache, "set_many", lambda data, *a, **k: (gezet.append(data), echte(data, *a, **k))[1])
+    for i in range(5):
+        assert client.get(buurt_slug, {"x": f"{i}{MARKER}"}).status_code == 200
+    assert len(gezet) == 1
+    assert not any(MARKER in key for data in gezet for key in data)
+
+
+def test_the_language_copy_follows_the_visitors_language(client, team, buurt_slug):
+    engels = client.get(buurt_slug, HTTP_ACCEPT_LANGUAGE="en")
+    nederlands = client.get(buurt_slug, HTTP_ACCEPT_LANGUAGE="nl")
+    assert engels["Content-Language"] == "en"
+    assert nederlands["Content-Language"] == "nl"
+    assert engels.content != nederlands.content
+
+
+def test_an_unknown_slug_is_not_stored(client, team, buurt_slug, monkeypatch):
+    from django.core.cache import cache
+
+    gezet = []
+    monkeypatch.setattr(cache, "set_many", lambda data, *a, **k: gezet.append(data))
+    for i in range(3):
+        assert client.get(reverse("publiek:buurt", args=[f"onbekend-{i}"])).status_code == 404
+        assert client.get(buurt_slug.upper()).status_code in (301, 404)
+    assert gezet == []
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"]
+)
+def test_the_language_switch_never_redirects_off_site(client, next_url):
+    response = client.post(reverse("publiek:taal"), {"language": "en", "next": next_url})
+    assert response.status_code in (302, 204)
+    if response.status_code == 302:
+        assert response["Location"] in ("/", "/en/"), response["Location"]
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_the_login_never_redirects_off_site(client, coordinator, next_url):
+    response = client.post(
+        reverse("account_login") + f"?next={next_url}",
+        {"login": coordinator.email, "password": "geheim-wachtwoord-123"},
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
