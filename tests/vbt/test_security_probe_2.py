@@ -163,3 +163,79 @@ def test_the_login_never_redirects_off_site(client, coordinator, next_url):
     )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+# --- update photos --------------------------------------------------------------------------------
+
+
+def _jpeg_met_gps(name: str, content_type: str):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "GEHEIMCAMERA"  # Make
+    exif.get_ifd(0x8825)[2] = (50.0, 51.0, 4.0)  # GPSLatitude
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 0, 0)).save(out, format="JPEG", exif=exif.tobytes())
+    assert b"GEHEIMCAMERA" in out.getvalue()
+    return SimpleUploadedFile(name, out.getvalue(), content_type=content_type)
+
+
+def test_an_update_photo_named_as_html_is_served_as_a_clean_image(client, team, coordinator):
+    from acties.services.voortgang import voortgangsupdate_post
+    from tests import factories as f
+
+    actie = f.ActieFactory(team=team)
+    update = voortgangsupdate_post(
+        actie=actie, tekst="Plein geveegd", door=coordinator, foto=_jpeg_met_gps("x.html", "text/html")
+    )
+    assert update.foto.name.endswith(".jpg"), update.foto.name
+    response = client.get(reverse("publiek:update_foto", args=[update.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    body = b"".join(response.streaming_content)
+    assert b"GEHEIMCAMERA" not in body
+    assert b"Exif" not in body
+    assert "x.html" not in update.foto.name
+
+
+@pytest.mark.parametrize(
+    ("name", "inhoud"),
+    [
+        ("foto.jpg", b"<html><script>alert(1)</script></html>"),
+        ("foto.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("foto.gif", b"GIF89a<script>alert(1)</script>"),
+    ],
+)
+def test_an_update_with_a_disguised_non_image_writes_nothing(team, coordinator, name, inhoud):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from acties.models import Voortgangsupdate
+    from acties.services.voortgang import voortgangsupdate_post
+    from tests import factories as f
+
+    actie = f.ActieFactory(team=team)
+    with pytest.raises(ValidationError) as fout:
+        voortgangsupdate_post(
+            actie=actie,
+            tekst="x",
+            door=coordinator,
+            foto=SimpleUploadedFile(name, inhoud, content_type="image/jpeg"),
+        )
+    assert "foto" in fout.value.message_dict
+    assert not Voortgangsupdate.objects.exists()
+
+
+def test_only_update_photos_are_served_not_signal_photos_by_guessing_ids(client, team, coordinator):
+    from signalen.services.fotos import foto_add_upload
+    from tests import factories as f
+    from tests.signalen.ui import jpeg_upload
+
+    signaal = f.SignaalFactory(team=team, vertrouwelijk=True)
+    foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=coordinator)
+    for pk in range(1, 5):
+        assert client.get(reverse("publiek:update_foto", args=[pk])).status_code == 404
