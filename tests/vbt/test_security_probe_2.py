@@ -239,3 +239,83 @@ def test_only_update_photos_are_served_not_signal_photos_by_guessing_ids(client,
     foto_add_upload(signaal=signaal, upload=jpeg_upload(), door=coordinator)
     for pk in range(1, 5):
         assert client.get(reverse("publiek:update_foto", args=[pk])).status_code == 404
+
+
+# --- one-click unsubscribe and the other signed links --------------------------------------------
+
+
+@pytest.fixture
+def twee_steunen(team):
+    from tests import factories as f
+
+    signaal = f.SignaalFactory(team=team)
+    a = f.SteunbetuigingFactory(signaal=signaal, email="a@example.nl", email_toestemming=True)
+    b = f.SteunbetuigingFactory(signaal=signaal, email="b@example.nl", email_toestemming=True)
+    return a, b
+
+
+def _adressen(*steunen):
+    for steun in steunen:
+        steun.refresh_from_db()
+    return [(s.email, s.email_toestemming) for s in steunen]
+
+
+def test_one_click_unsubscribe_without_a_valid_token_unsubscribes_nobody(client, twee_steunen):
+    """The POST is CSRF-exempt (RFC 8058): the token is the only credential, so everything that is
+    not exactly a token mailed to that address writes nothing."""
+    from django.core import signing
+
+    from signalen.services.afmelden import SALT, afmeld_token, email_tag
+
+    a, b = twee_steunen
+    echt_a = afmeld_token(steun_ids=[a.pk], email=a.email)
+    pogingen = [
+        # A's own link naming B's support: the address tag does not match B.
+        afmeld_token(steun_ids=[b.pk], email=a.email),
+        # A link for B's support with a guessed tag, signed with another salt (the geholpen salt).
+        signing.dumps({"s": [b.pk], "e": email_tag(b.email)}, salt="acties.geholpen", compress=True),
+        # A's link with its payload edited (signature no longer matches).
+        echt_a.replace(echt_a.split(":")[0], signing.b64_encode(b'{"s":[%d],"e":"x"}' % b.pk).decode()),
+        echt_a[:-2] + ("AA" if not echt_a.endswith("AA") else "BB"),
+        "",
+        "x" * 5000,
+        f"{MARKER}",
+    ]
+    for token in pogingen:
+        if not token:
+            continue
+        response = client.post(reverse("signalen:afmelden", args=[token]))
+        assert response.status_code in (400, 410), (token, response.status_code)
+    assert _adressen(a, b) == [("a@example.nl", True), ("b@example.nl", True)]
+    # The real link works once, for A only; a replay says so and writes nothing.
+    assert client.post(reverse("signalen:afmelden", args=[echt_a])).status_code == 200
+    assert _adressen(a, b) == [("", False), ("b@example.nl", True)]
+    assert client.post(reverse("signalen:afmelden", args=[echt_a])).status_code == 410
+    assert _adressen(a, b) == [("", False), ("b@example.nl", True)]
+
+
+def test_a_supporters_unsubscribe_token_is_no_residents_token(client, team, twee_steunen):
+    """The two unsubscribe links share their shape; each salt only opens its own rows."""
+    from acties.models import BewonerTrekker
+    from signalen.services.afmelden import afmeld_token
+    from tests import factories as f
+
+    a, _b = twee_steunen
+    actie = f.ActieFactory(team=team)
+    bewoner = BewonerTrekker.objects.create(
+        actie=actie, aantal=1, voornaam="Anna", email="a@example.nl", toestemming=True
+    )
+    token = afmeld_token(steun_ids=[bewoner.pk], email="a@example.nl")
+    assert client.post(reverse("acties:bewoner_afmelden", args=[token])).status_code == 400
+    bewoner.refresh_from_db()
+    assert (bewoner.email, bewoner.voornaam) == ("a@example.nl", "Anna")
+
+
+@pytest.mark.parametrize("name", ["publiek:steunen_bevestigen", "publiek:wens_bevestigen", "acties:geholpen"])
+def test_the_confirmation_posts_need_the_csrf_token(name):
+    """Only the unsubscribe links are one-click: a confirmation (it counts support or logs a wish)
+    keeps the CSRF check, so another site cannot submit someone's link for them."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse(name, args=[MARKER]))
+    assert response.status_code == 403
