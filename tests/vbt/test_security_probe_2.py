@@ -319,3 +319,93 @@ def test_the_confirmation_posts_need_the_csrf_token(name):
 
     response = Client(enforce_csrf_checks=True).post(reverse(name, args=[MARKER]))
     assert response.status_code == 403
+
+
+# --- access and hidden fields on the triage page -------------------------------------------------
+
+
+@pytest.fixture
+def triage_wereld(team):
+    from buurten.models import Rol
+    from signalen.models import Status
+    from tests import factories as f
+
+    coordinator = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR).user
+    f.activate_totp(coordinator)
+    thema = f.ThemaFactory(gemeente=team.gemeente)
+    ander = f.TeamFactory(naam="Elders", gemeente=f.GemeenteFactory(code="GM0917", naam="Heerlen"))
+    return {
+        "coordinator": coordinator,
+        "signaal": f.SignaalFactory(team=team, thema=thema, status=Status.DRAAGVLAK_BEREIKT),
+        "eigen_trekker": f.PartnerFactory(gemeente=team.gemeente),
+        "vreemde_partner": f.PartnerFactory(gemeente=ander.gemeente, contact_email="p@example.nl"),
+        "vreemde_actie": f.ActieFactory(team=ander),
+        "ander": ander,
+    }
+
+
+def _stap(client, stap, signaal, **data):
+    return client.post(reverse("acties:triage_stap", args=[stap]), {"signaal": [signaal.pk], **data})
+
+
+def test_triage_cannot_link_to_another_teams_actie_by_its_id(client, triage_wereld):
+    from acties.models import ActieSignaal
+
+    w = triage_wereld
+    client.force_login(w["coordinator"])
+    response = _stap(client, "koppel", w["signaal"], actie=w["vreemde_actie"].pk)
+    assert response.status_code == 400
+    assert not ActieSignaal.objects.exists()
+
+
+def test_triage_takes_no_partner_of_another_gemeente_and_no_posted_team(client, triage_wereld):
+    from acties.models import Actie
+    from signalen.models import Doorzetting
+
+    w = triage_wereld
+    client.force_login(w["coordinator"])
+    response = _stap(
+        client,
+        "nieuw",
+        w["signaal"],
+        titel="Plein",
+        omschrijving="x",
+        trekker=w["vreemde_partner"].pk,
+        partners=[w["vreemde_partner"].pk],
+        team=w["ander"].pk,
+        team_id=w["ander"].pk,
+    )
+    assert response.status_code == 400
+    assert not Actie.objects.exclude(pk=w["vreemde_actie"].pk).exists()
+    response = _stap(client, "doorzetten", w["signaal"], partner=w["vreemde_partner"].pk, reden="x")
+    assert response.status_code == 400
+    assert not Doorzetting.objects.exists()
+    # With the team's own partner, a posted team id is ignored: the actie is the signal's team's.
+    response = _stap(
+        client,
+        "nieuw",
+        w["signaal"],
+        titel="Plein",
+        omschrijving="x",
+        trekker=w["eigen_trekker"].pk,
+        team=w["ander"].pk,
+        team_id=w["ander"].pk,
+        buurt=w["ander"].buurten.first().pk,
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    nieuw = Actie.objects.exclude(pk=w["vreemde_actie"].pk).get()
+    assert nieuw.team_id == w["signaal"].team_id
+    assert nieuw.buurt_id == w["signaal"].buurt_id
+
+
+@pytest.mark.parametrize("url", ["/triage/", "/coordinator/", "/signalen/kaart/punten.json", "/signalen/export.csv"])
+def test_staff_urls_send_anonymous_visitors_and_deactivated_people_to_the_login(client, triage_wereld, url):
+    assert client.get(url).status_code == 302
+    coordinator = triage_wereld["coordinator"]
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
+    coordinator.is_active = False
+    coordinator.save()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
