@@ -409,3 +409,60 @@ def test_staff_urls_send_anonymous_visitors_and_deactivated_people_to_the_login(
     response = client.get(url)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+# --- rate limits ----------------------------------------------------------------------------------
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_per_client_limit(client, team):
+    """Without a trusted proxy (TRUSTED_PROXY_COUNT=0) X-Forwarded-For is anyone's to send: a new
+    one on every request must not buy a new budget of 20 an hour; the 21st gets the 429 page."""
+    from publiek.models import OnlineSteun
+    from signalen.models import Status
+    from tests import factories as f
+
+    signaal = f.SignaalFactory(team=team, status=Status.DRAAGVLAK_GEZOCHT)
+    statussen = []
+    for i in range(21):
+        response = client.post(
+            reverse("publiek:steunen", args=[signaal.pk]),
+            {"postcode": "6211ab", "huisnummer": str(i + 1), "email": f"buur{i}@example.nl"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+            HTTP_X_REAL_IP=f"198.51.100.{i}",
+        )
+        statussen.append(response.status_code)
+    assert statussen[:20] == [200] * 20
+    assert statussen[20] == 429
+    assert "Te veel aanvragen" in response.content.decode()
+    assert OnlineSteun.objects.count() == 20
+
+
+def test_plus_addresses_share_the_per_client_budget_of_the_wish_form(client, team):
+    """Another spelling of one address (a+1@, A@) does not open a new per-client budget either."""
+    from publiek.forms import gestart_token
+    from publiek.models import OnlineWens
+    from tests import factories as f
+
+    thema = f.ThemaFactory(gemeente=team.gemeente)
+    url = reverse("publiek:wens", args=[_slug(team)])
+    statussen = []
+    import time
+
+    for i in range(11):
+        response = client.post(
+            url,
+            {
+                "titel": "Meer groen",
+                "omschrijving": "Bankjes op het plein",
+                "thema": thema.pk,
+                "postcode": "6211ab",
+                "huisnummer": str(i + 1),
+                "email": f"Buur+{i}@Example.nl",
+                "gestart": gestart_token(time.time() - 60),
+            },
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+        statussen.append(response.status_code)
+    assert statussen[:10] == [200] * 10, statussen
+    assert statussen[10] == 429, statussen
+    assert OnlineWens.objects.count() <= 10
