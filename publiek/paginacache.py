@@ -158,7 +158,12 @@ def cached_page(
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = render()
-        if response.status_code == 200 and not response.cookies:
+        # A page that used the visitor's CSRF token (or set any cookie) is theirs alone: the
+        # token's cookie is only added after this, by CsrfViewMiddleware, so ask the request.
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            patch_vary_headers(response, ["Cookie", "Accept-Language"])
+            return response
+        if response.status_code == 200:
             # The body under its ETag, the small entry under the address: a hit reads the entry and
             # the versions in one round trip, and the body from this process when it has it.
             cache.set_many(

@@ -119,7 +119,9 @@ def test_query_strings_make_no_new_copies(client, team, buurt_slug, monkeypatch)
 
     gezet = []
     echte = cache.set_many
-    monkeypatch.setattr(cache, "set_many", lambda data, *a, **k: (gezet.append(data), echte(data, *a, **k))[1])
+    monkeypatch.setattr(
+        cache, "set_many", lambda data, *a, **k: (gezet.append(data), echte(data, *a, **k))[1]
+    )
     for i in range(5):
         assert client.get(buurt_slug, {"x": f"{i}{MARKER}"}).status_code == 200
     assert len(gezet) == 1
@@ -265,7 +267,7 @@ def test_one_click_unsubscribe_without_a_valid_token_unsubscribes_nobody(client,
     not exactly a token mailed to that address writes nothing."""
     from django.core import signing
 
-    from signalen.services.afmelden import SALT, afmeld_token, email_tag
+    from signalen.services.afmelden import afmeld_token, email_tag
 
     a, b = twee_steunen
     echt_a = afmeld_token(steun_ids=[a.pk], email=a.email)
@@ -398,7 +400,9 @@ def test_triage_takes_no_partner_of_another_gemeente_and_no_posted_team(client, 
     assert nieuw.buurt_id == w["signaal"].buurt_id
 
 
-@pytest.mark.parametrize("url", ["/triage/", "/coordinator/", "/signalen/kaart/punten.json", "/signalen/export.csv"])
+@pytest.mark.parametrize(
+    "url", ["/triage/", "/coordinator/", "/signalen/kaart/punten.json", "/signalen/export.csv"]
+)
 def test_staff_urls_send_anonymous_visitors_and_deactivated_people_to_the_login(client, triage_wereld, url):
     assert client.get(url).status_code == 302
     coordinator = triage_wereld["coordinator"]
@@ -466,3 +470,27 @@ def test_plus_addresses_share_the_per_client_budget_of_the_wish_form(client, tea
     assert statussen[:10] == [200] * 10, statussen
     assert statussen[10] == 429, statussen
     assert OnlineWens.objects.count() <= 10
+
+
+def test_a_page_that_used_the_visitors_csrf_token_is_never_stored(rf, team, buurt_slug):
+    """Should a public template ever gain a form with {% csrf_token %}, one visitor's token must not
+    land in everyone's copy (CsrfViewMiddleware sets its cookie only after the view returned, so
+    `response.cookies` is still empty when the copy would be stored)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from publiek.paginacache import cache_hit, cached_page
+
+    request = rf.get(buurt_slug)
+    request.user = AnonymousUser()
+
+    def render():
+        return HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
+
+    response = cached_page(request, naam="probe", buurt_ids=[], render=render)
+    assert response.status_code == 200
+    assert "public" not in response.get("Cache-Control", "")
+    later = rf.get(buurt_slug)
+    later.user = AnonymousUser()
+    assert cache_hit(later, naam="probe") is None
