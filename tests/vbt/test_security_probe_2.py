@@ -494,3 +494,60 @@ def test_a_page_that_used_the_visitors_csrf_token_is_never_stored(rf, team, buur
     later = rf.get(buurt_slug)
     later.user = AnonymousUser()
     assert cache_hit(later, naam="probe") is None
+
+
+# --- headers on the new pages ---------------------------------------------------------------------
+
+
+def _new_pages(team, signaal, actie) -> list[str]:
+    slug = _slug(team)
+    return [
+        "/",
+        reverse("publiek:buurt", args=[slug]),
+        reverse("publiek:feed", args=[slug]),
+        reverse("publiek:actie", args=[actie.pk]),
+        reverse("publiek:steunen", args=[signaal.pk]),
+        reverse("publiek:wens", args=[slug]),
+        reverse("publiek:toegankelijkheid"),
+        reverse("publiek:buurt", args=["bestaat-niet"]),
+    ]
+
+
+def test_the_new_public_pages_carry_the_security_headers(client, team):
+    from signalen.models import Status
+    from tests import factories as f
+
+    signaal = f.SignaalFactory(team=team, status=Status.DRAAGVLAK_GEZOCHT)
+    actie = f.ActieFactory(team=team)
+    for url in _new_pages(team, signaal, actie):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "script-src 'self'" in response["Content-Security-Policy"], url
+        assert "unsafe-inline" not in response["Content-Security-Policy"], url
+        assert "camera=()" in response["Permissions-Policy"], url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["Referrer-Policy"] == "same-origin", url
+        assert response["X-Frame-Options"] == "DENY", url
+        if response.status_code == 404:
+            assert "public" not in response.get("Cache-Control", ""), url
+        body = response.content.decode()
+        assert " style=" not in body and "<script>" not in body, url
+
+
+def test_the_new_staff_pages_are_private_and_never_public(client, triage_wereld, team):
+    from tests import factories as f
+
+    actie = f.ActieFactory(team=team)
+    client.force_login(triage_wereld["coordinator"])
+    urls = [
+        "/triage/",
+        "/coordinator/",
+        "/signalen/kaart/punten.json",
+        "/signalen/export.csv",
+        *_new_pages(team, triage_wereld["signaal"], actie)[:4],
+    ]
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code in (200, 302), url
+        assert response["Cache-Control"] == "private, no-store", (url, response["Cache-Control"])
+        assert "Cookie" in response.get("Vary", ""), url
