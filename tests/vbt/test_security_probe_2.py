@@ -551,3 +551,31 @@ def test_the_new_staff_pages_are_private_and_never_public(client, triage_wereld,
         assert response.status_code in (200, 302), url
         assert response["Cache-Control"] == "private, no-store", (url, response["Cache-Control"])
         assert "Cookie" in response.get("Vary", ""), url
+
+
+def test_admin_triage_actions_ignore_another_teams_signal_ids(client, triage_wereld):
+    """The admin's actions work on its queryset: a posted id of another team's signal is no
+    selection at all (nothing is made, linked or rejected)."""
+    from acties.models import Actie, ActieSignaal
+    from buurten.models import Rol
+    from signalen.models import Status
+    from tests import factories as f
+
+    w = triage_wereld
+    buiten = f.LidmaatschapFactory(team=w["ander"], rol=Rol.COORDINATOR, user__is_staff=True).user
+    f.activate_totp(buiten)
+    client.force_login(buiten)
+    url = reverse("admin:acties_triage_changelist")
+    for actie, extra in [
+        ("nieuwe_actie_action", {"toepassen": "1", "titel": "Overgenomen", "trekker": w["eigen_trekker"].pk}),
+        ("koppel_action", {"toepassen": "1", "actie": w["vreemde_actie"].pk}),
+        ("afwijzen_action", {"toepassen": "1", "reden": "weg"}),
+    ]:
+        response = client.post(
+            url, {"action": actie, "_selected_action": [w["signaal"].pk], "index": 0, **extra}
+        )
+        assert response.status_code in (200, 302), actie
+    w["signaal"].refresh_from_db()
+    assert w["signaal"].status == Status.DRAAGVLAK_BEREIKT
+    assert not ActieSignaal.objects.exists()
+    assert list(Actie.objects.values_list("pk", flat=True)) == [w["vreemde_actie"].pk]
