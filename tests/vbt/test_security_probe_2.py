@@ -579,3 +579,46 @@ def test_admin_triage_actions_ignore_another_teams_signal_ids(client, triage_wer
     assert w["signaal"].status == Status.DRAAGVLAK_BEREIKT
     assert not ActieSignaal.objects.exists()
     assert list(Actie.objects.values_list("pk", flat=True)) == [w["vreemde_actie"].pk]
+
+
+# --- the acties team pages ------------------------------------------------------------------------
+
+
+def test_a_partner_only_note_reaches_that_partners_members_and_the_coordinator_only(client, team):
+    from acties.models import Mijlpaal
+    from acties.services.bewoners import notitie_add
+    from buurten.models import Rol
+    from tests import factories as f
+
+    woonpunt = f.PartnerFactory(gemeente=team.gemeente, naam="Woonpunt")
+    politie = f.PartnerFactory(gemeente=team.gemeente, naam="Politie")
+    coordinator = f.LidmaatschapFactory(team=team, rol=Rol.COORDINATOR).user
+    f.activate_totp(coordinator)
+    van_woonpunt = f.LidmaatschapFactory(team=team, partner=woonpunt).user
+    van_politie = f.LidmaatschapFactory(team=team, partner=politie).user
+    actie = f.ActieFactory(team=team, trekker=woonpunt, partners=[politie])
+    notitie_add(actie=actie, tekst="GEHEIMWOONPUNTNOTITIE", door=coordinator, alleen_partner=woonpunt)
+    notitie_add(actie=actie, tekst="Voor het hele team", door=coordinator)
+    url = reverse("acties:detail", args=[actie.pk])
+    for user, ziet in [(coordinator, True), (van_woonpunt, True), (van_politie, False)]:
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "Voor het hele team" in page
+        assert ("GEHEIMWOONPUNTNOTITIE" in page) is ziet, user
+    # Politie cannot post a note "for Woonpunt only" by naming it (a hidden-field guess).
+    client.force_login(van_politie)
+    response = client.post(
+        reverse("acties:notitie", args=[actie.pk]), {"tekst": "Ingeschoven", "alleen_partner": woonpunt.pk}
+    )
+    assert response.status_code in (200, 400, 403)
+    if response.status_code != 403:
+        assert "Kies een partner waarvoor je in dit team zit." in response.content.decode()
+    assert not actie.notities.filter(tekst="Ingeschoven").exists()
+    # A milestone of another actie through this actie's address: a 404, nothing ticked.
+    client.force_login(coordinator)
+    ander = f.ActieFactory(team=f.TeamFactory(naam="Elders"))
+    mijlpaal = Mijlpaal.objects.create(actie=ander, titel="Elders", gewicht=1)
+    response = client.post(reverse("acties:mijlpaal_afvinken", args=[actie.pk, mijlpaal.pk]), {"gedaan": "1"})
+    assert response.status_code == 404
+    mijlpaal.refresh_from_db()
+    assert not mijlpaal.gedaan_at
