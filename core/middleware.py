@@ -6,7 +6,8 @@ login shows team data (signals, names, the CSV, the JSON of the map, signal phot
 or proxy cache must not keep it for the next person at the same computer. Static files (served by
 WhiteNoise before this middleware) and pages for anonymous visitors keep their own caching; a
 page that shows personal data to an anonymous visitor (an invitation) uses `never_cache`. Error
-pages (5xx) are never stored either.
+pages (5xx) are never stored either, nor any page reached through a personal link (a token in
+its path: `NO_STORE_PATHS`, the prefixes of `vbt.logs.TOKEN_PREFIXES`), whoever opens it.
 """
 
 import re
@@ -30,12 +31,15 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.permissions_policy = permissions_policy_header(getattr(settings, "PERMISSIONS_POLICY", {}))
+        no_store = getattr(settings, "NO_STORE_PATHS", ())
+        self.no_store = re.compile("|".join(f"(?:{p})" for p in no_store)) if no_store else None
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        if response.status_code >= 500 or _logged_in(request):
+        personal_link = self.no_store is not None and self.no_store.match(request.path)
+        if response.status_code >= 500 or personal_link or _logged_in(request):
             # Replaces whatever the view chose (e.g. a photo's max-age): "private" alone still
             # lets the browser keep the file on disk.
             if "no-store" not in response.get("Cache-Control", ""):

@@ -73,10 +73,13 @@ def _body_key(etag: str) -> str:
     return f"publiek:body:{etag.strip(chr(34))}"
 
 
-def _key(naam: str) -> str:
+def _key(naam: str, request: HttpRequest) -> str:
     if not _VEILIG.fullmatch(naam):  # a slug as typed in the address: any length and characters
         naam = hashlib.sha256(naam.encode()).hexdigest()
-    return f"publiek:kopie:{naam}:{get_language()}"
+    # The feed's links are absolute, from the request's scheme and host: a copy is kept per site
+    # address (one of ALLOWED_HOSTS, so a bounded number), never served to another one.
+    site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:16]
+    return f"publiek:kopie:{naam}:{get_language()}:{site}"
 
 
 def _versie(found: dict, ids: Iterable[int]) -> str:
@@ -115,7 +118,7 @@ def cache_hit(request: HttpRequest, *, naam: str) -> HttpResponse | None:
     """The cached copy of the page at `naam` when it is still current, else None (no query)."""
     if not cacheable(request):
         return None
-    key = _key(naam)
+    key = _key(naam, request)
     ids = _ids_seen.get(key, ())
     found = cache.get_many([key, BUURTEN_INDEX_KEY, *(buurt_version_key(i) for i in ids)])
     entry = found.get(key)
@@ -146,7 +149,7 @@ def cached_page(
     makes the copy stale)."""
     if not cacheable(request):
         return render()
-    key = _key(naam)
+    key = _key(naam, request)
     ids = tuple(sorted(set(buurt_ids)))
     found = cache.get_many([BUURTEN_INDEX_KEY, *(buurt_version_key(i) for i in ids)])
     versie = _versie(found, ids)
@@ -155,7 +158,12 @@ def cached_page(
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = render()
-        if response.status_code == 200 and not response.cookies:
+        # A page that used the visitor's CSRF token (or set any cookie) is theirs alone: the
+        # token's cookie is only added after this, by CsrfViewMiddleware, so ask the request.
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            patch_vary_headers(response, ["Cookie", "Accept-Language"])
+            return response
+        if response.status_code == 200:
             # The body under its ETag, the small entry under the address: a hit reads the entry and
             # the versions in one round trip, and the body from this process when it has it.
             cache.set_many(

@@ -28,6 +28,9 @@ TOKEN_PREFIXES = (
     # One-click unsubscribe of a supporter (/afmelden/, signalen.services.afmelden) and of a
     # resident who picks up an actie (/acties/afmelden/), and the "heeft het geholpen?" links.
     "/afmelden/",
+    # The same again from the start of the path: GZIP_EXCLUDED_PATHS matches these prefixes at the
+    # start of the path (the logs search anywhere), and this page must not be compressed either.
+    "/acties/afmelden/",
     "/geholpen/",
 )
 _TOKEN = re.compile("(" + "|".join(TOKEN_PREFIXES) + r")[^/?#\s\"']+", flags=re.IGNORECASE)

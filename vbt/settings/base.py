@@ -83,6 +83,9 @@ MIDDLEWARE = [
 # token (vbt.logs.TOKEN_PREFIXES), so that no page with a fixed secret beside text from the request
 # is compressed (BREACH).
 GZIP_EXCLUDED_PATHS = ("/accounts/", "/admin/", *TOKEN_PREFIXES)
+# A page reached through a personal link (a token in its path) is never stored by a browser or a
+# shared cache, also for an anonymous visitor (core.middleware.SecurityHeadersMiddleware).
+NO_STORE_PATHS = TOKEN_PREFIXES
 # A refused CSRF check gets the site's 403 page with a Dutch reason.
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
