@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -50,6 +51,18 @@ def _team(request: HttpRequest) -> Team | None:
 
 def _dagen(waarde: float) -> str:
     return _("%(dagen)s d") % {"dagen": f"{waarde:.1f}".replace(".", ",")}
+
+
+def _rij_teksten(d: Dashboard) -> None:
+    """Per-row texts built once in Python rather than by a blocktranslate per table row."""
+    for s in d.wacht_op_triage:
+        s.leeftijd_tekst = ngettext("%(n)s dag", "%(n)s dagen", s.leeftijd_dagen) % {"n": s.leeftijd_dagen}
+    sinds, aangemaakt = _("in uitvoering sinds %(datum)s"), _("aangemaakt %(datum)s")
+    for a in d.acties_zonder_bewoners:
+        moment = a.in_uitvoering_at or a.created_at
+        datum = timezone.localdate(moment)
+        tekst = sinds if a.in_uitvoering_at else aangemaakt
+        a.sinds_tekst = tekst % {"datum": f"{datum.day}-{datum.month}-{datum.year}"}
 
 
 def _grafieken(d: Dashboard | None = None, t: Trends | None = None) -> dict:
@@ -140,6 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             },
         )
     d = dashboard_for_team(team=team, trends=False)
+    _rij_teksten(d)
     return render(
         request,
         "acties/dashboard.html",
