@@ -12,6 +12,9 @@ signal created → *draagvlak bereikt*, *draagvlak bereikt* → *getrieerd*, *ge
 `percentile_cont(0.5)` in one SQL statement (GROUPING SETS); elsewhere (SQLite) the same per-signal
 rows come in one query and the medians are taken in Python (`statistics.median`, which
 interpolates like `percentile_cont`).
+
+The lead times and the answers (`Trends`, three of the eight queries) change slowly; the page keeps
+them rendered in the cache under `trends_version_keys` (acties.views.dashboard).
 """
 
 from __future__ import annotations
