@@ -12,6 +12,9 @@ signal created → *draagvlak bereikt*, *draagvlak bereikt* → *getrieerd*, *ge
 `percentile_cont(0.5)` in one SQL statement (GROUPING SETS); elsewhere (SQLite) the same per-signal
 rows come in one query and the medians are taken in Python (`statistics.median`, which
 interpolates like `percentile_cont`).
+
+The lead times and the answers (`Trends`, three of the eight queries) change slowly; the page keeps
+them rendered in the cache under `trends_version_keys` (acties.views.dashboard).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Buurt, Team
+from core.cache import cache_version_bump, team_signalen_key
 from signalen.models import Doorzetting, Signaal, Status, StatusWijziging, Thema
 
 from .models import Actie, ActieStatus, GeholpenAntwoord, GeholpenReactie
@@ -90,6 +94,17 @@ class GeholpenTelling:
 
 
 @dataclass
+class Trends:
+    """The slowly changing part: lead-time medians and "heeft het geholpen?" answers."""
+
+    doorlooptijd_team: Doorlooptijd
+    doorlooptijd_per_buurt: list[Doorlooptijd]
+    doorlooptijd_per_thema: list[Doorlooptijd]
+    geholpen_per_actie: list[tuple[int, GeholpenTelling]]  # (actie id, answers)
+    geholpen_per_buurt: list[GeholpenTelling]
+
+
+@dataclass
 class Dashboard:
     team: Team
     vandaag: dt.date
@@ -102,11 +117,7 @@ class Dashboard:
     acties_zonder_bewoners_aantal: int
     acties_stil_aantal: int
     acties_per_status: list[tuple[str, str, int]]
-    doorlooptijd_team: Doorlooptijd
-    doorlooptijd_per_buurt: list[Doorlooptijd]
-    doorlooptijd_per_thema: list[Doorlooptijd]
-    geholpen_per_actie: list[tuple[int, GeholpenTelling]]  # (actie id, answers)
-    geholpen_per_buurt: list[GeholpenTelling]
+    trends: Trends | None  # None when the caller has them cached (see `trends_version_keys`)
 
 
 def _window_count(qs: QuerySet, limit: int) -> tuple[list, int]:
@@ -131,7 +142,8 @@ def triage_queue(*, team: Team, vandaag: dt.date) -> tuple[list[Signaal], int]:
 
 
 def _per_status(qs: QuerySet, choices) -> list[tuple[str, str, int]]:
-    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
+    # count(*), not count(id): PostgreSQL then counts from the (team, status) index alone.
+    counts = dict(qs.values_list("status").annotate(n=Count("*")).order_by())
     return [(waarde, str(label), counts.get(waarde, 0)) for waarde, label in choices]
 
 
@@ -322,15 +334,41 @@ def geholpen(*, team: Team) -> tuple[list[tuple[int, GeholpenTelling]], list[Geh
     return acties, buurten
 
 
-def dashboard_for_team(*, team: Team, nu: dt.datetime | None = None) -> Dashboard:
-    """Everything the coördinator dashboard shows for one team, in eight queries."""
+def trends_for_team(*, team: Team, nu: dt.datetime | None = None) -> Trends:
+    """Lead times and "heeft het geholpen?" answers of one team, in three queries."""
+    team_rij, per_buurt, per_thema = doorlooptijden(team=team, nu=nu or timezone.now())
+    per_actie, per_buurt_geholpen = geholpen(team=team)
+    return Trends(
+        doorlooptijd_team=team_rij,
+        doorlooptijd_per_buurt=per_buurt,
+        doorlooptijd_per_thema=per_thema,
+        geholpen_per_actie=per_actie,
+        geholpen_per_buurt=per_buurt_geholpen,
+    )
+
+
+# The trends change only when a signal of the team moves (its lead times) or when an answer,
+# an actie's title, a buurt's or thema's name changes; a page may keep them under these
+# versions. signalen.services.status bumps the first (core.cache.team_signalen_changed); acties'
+# services bump the second (`dashboard_trends_changed`). The rest (a name, the 12-month window
+# moving on) waits for the cache's timeout.
+def trends_version_keys(team_id: int) -> list[str]:
+    return [team_signalen_key(team_id), f"vbt:versie:dashboard-trends:{team_id}"]
+
+
+def dashboard_trends_changed(*team_ids: int | None) -> None:
+    """Answers or acties of these teams changed: their cached dashboard trends are stale."""
+    cache_version_bump(*(trends_version_keys(t)[1] for t in team_ids if t))
+
+
+def dashboard_for_team(*, team: Team, nu: dt.datetime | None = None, trends: bool = True) -> Dashboard:
+    """Everything the coördinator dashboard shows for one team, in eight queries (five without
+    the trends, for a caller that has them cached)."""
     nu = nu or timezone.now()
     vandaag = timezone.localdate(nu)
     triage, triage_aantal = triage_queue(team=team, vandaag=vandaag)
     doorzet, doorzet_aantal = doorzettingen_te_laat(team=team, vandaag=vandaag)
     acties, acties_aantal, stil_aantal = acties_zonder_bewoners(team=team, nu=nu)
-    team_rij, per_buurt, per_thema = doorlooptijden(team=team, nu=nu)
-    per_actie, per_buurt_geholpen = geholpen(team=team)
     return Dashboard(
         team=team,
         vandaag=vandaag,
@@ -343,9 +381,5 @@ def dashboard_for_team(*, team: Team, nu: dt.datetime | None = None) -> Dashboar
         acties_zonder_bewoners_aantal=acties_aantal,
         acties_stil_aantal=stil_aantal,
         acties_per_status=_per_status(Actie.objects.filter(team=team), ActieStatus.choices),
-        doorlooptijd_team=team_rij,
-        doorlooptijd_per_buurt=per_buurt,
-        doorlooptijd_per_thema=per_thema,
-        geholpen_per_actie=per_actie,
-        geholpen_per_buurt=per_buurt_geholpen,
+        trends=trends_for_team(team=team, nu=nu) if trends else None,
     )

@@ -25,6 +25,8 @@ ROWS = [
     "bench.signalen:tally_incremental",
     "bench.publiek:buurtpagina",
     "bench.dashboard:dashboard",
+    "bench.acties:lijst",
+    "bench.acties:actie",
     "bench.pages:signal_list",
     "bench.pages:signal_list_later_page",
     "bench.pages:signal_map",

@@ -23,6 +23,7 @@ from signalen.services.status import status_apply
 
 from .. import meldingen
 from ..models import Actie, ActieSignaal, ActieStatus, ActieStatusWijziging
+from ..selectors_dashboard import dashboard_trends_changed
 from ..workflow import CLOSED_STATUSES
 from ._access import partner_for, require_coordinator
 
@@ -327,6 +328,8 @@ def actie_update(
         details={"velden": gewijzigd},
     )
     buurten_changed(oude_buurt, locked.buurt_id)
+    if "titel" in gewijzigd:
+        dashboard_trends_changed(locked.team_id)  # its answers show under the title
     for veld in (*nieuw, "updated_at"):
         setattr(actie, veld, getattr(locked, veld))
     return locked

@@ -35,6 +35,7 @@ from signalen.services.steunmail import steun_ontvangers
 
 from ..emails import GEHOLPEN_MAIL
 from ..models import Actie, ActieSignaal, ActieStatus, GeholpenAntwoord, GeholpenReactie, GeholpenVraag
+from ..selectors_dashboard import dashboard_trends_changed
 
 SALT = "acties.geholpen"
 GELDIG = dt.timedelta(days=30)
@@ -216,4 +217,5 @@ def geholpen_beantwoorden(
     vraag.save(update_fields=["beantwoord_at"])
     # Which actie or signal was answered, never which answer or by whom.
     audit_record(door=door, actie="geholpen.beantwoord", object=over, team_id=team_id)
+    dashboard_trends_changed(team_id)
     return reactie

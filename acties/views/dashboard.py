@@ -3,18 +3,36 @@ residents, acties per status, lead times and "heeft het geholpen?", with SVG cha
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from buurten.mfa import coordinator_mfa_required
 from buurten.models import Team
 from buurten.selectors import team_get_for_coordinator, team_list_for_coordinator
+from core.cache import cache_versions
 
 from ..grafieken import Segment, grafiek
-from ..selectors_dashboard import STAP_LABELS, STAPPEN, Dashboard, dashboard_for_team
+from ..selectors_dashboard import (
+    STAP_LABELS,
+    STAPPEN,
+    Dashboard,
+    Trends,
+    dashboard_for_team,
+    trends_for_team,
+    trends_version_keys,
+)
+
+# The trends are rendered once per team and language and kept until a signal of the team moves, an
+# answer or an actie changes (the version keys), or at most this long (names, the 12-month window).
+TRENDS_TIMEOUT = 60 * 60
 
 
 def _team(request: HttpRequest) -> Team | None:
@@ -35,7 +53,19 @@ def _dagen(waarde: float) -> str:
     return _("%(dagen)s d") % {"dagen": f"{waarde:.1f}".replace(".", ",")}
 
 
-def _grafieken(d: Dashboard) -> dict:
+def _rij_teksten(d: Dashboard) -> None:
+    """Per-row texts built once in Python rather than by a blocktranslate per table row."""
+    for s in d.wacht_op_triage:
+        s.leeftijd_tekst = ngettext("%(n)s dag", "%(n)s dagen", s.leeftijd_dagen) % {"n": s.leeftijd_dagen}
+    sinds, aangemaakt = _("in uitvoering sinds %(datum)s"), _("aangemaakt %(datum)s")
+    for a in d.acties_zonder_bewoners:
+        moment = a.in_uitvoering_at or a.created_at
+        datum = timezone.localdate(moment)
+        tekst = sinds if a.in_uitvoering_at else aangemaakt
+        a.sinds_tekst = tekst % {"datum": f"{datum.day}-{datum.month}-{datum.year}"}
+
+
+def _grafieken(d: Dashboard | None = None, t: Trends | None = None) -> dict:
 
     def status_grafiek(titel, rijen):
         return grafiek(
@@ -75,18 +105,36 @@ def _grafieken(d: Dashboard) -> dict:
             ],
         )
 
+    if d is not None:
+        return {
+            "signalen": status_grafiek(_("Signalen per status"), d.signalen_per_status),
+            "acties": status_grafiek(_("Acties per status"), d.acties_per_status),
+        }
     return {
-        "signalen": status_grafiek(_("Signalen per status"), d.signalen_per_status),
-        "acties": status_grafiek(_("Acties per status"), d.acties_per_status),
-        "doorloop_buurt": doorloop(_("Doorlooptijd per buurt (mediaan in dagen)"), d.doorlooptijd_per_buurt),
-        "doorloop_thema": doorloop(_("Doorlooptijd per thema (mediaan in dagen)"), d.doorlooptijd_per_thema),
-        "geholpen_buurt": geholpen_grafiek(_("Heeft het geholpen? Per buurt"), d.geholpen_per_buurt),
+        "doorloop_buurt": doorloop(_("Doorlooptijd per buurt (mediaan in dagen)"), t.doorlooptijd_per_buurt),
+        "doorloop_thema": doorloop(_("Doorlooptijd per thema (mediaan in dagen)"), t.doorlooptijd_per_thema),
+        "geholpen_buurt": geholpen_grafiek(_("Heeft het geholpen? Per buurt"), t.geholpen_per_buurt),
         "geholpen_actie": geholpen_grafiek(
-            _("Heeft het geholpen? Per actie"), [t for _id, t in d.geholpen_per_actie]
+            _("Heeft het geholpen? Per actie"), [telling for _id, telling in t.geholpen_per_actie]
         ),
-        "geholpen_acties": [t for _id, t in d.geholpen_per_actie],
+        "geholpen_acties": [telling for _id, telling in t.geholpen_per_actie],
         "stappen": [(stap, STAP_LABELS[stap]) for stap, _b, _e in STAPPEN],
     }
+
+
+def _trends_html(team: Team) -> SafeString:
+    """The lead-time and 'heeft het geholpen?' sections, from the cache when nothing changed."""
+    versies = cache_versions(trends_version_keys(team.pk))
+    sleutel = f"vbt:dashboard-trends:{team.pk}:{get_language()}:" + ":".join(
+        str(versies[k]) for k in trends_version_keys(team.pk)
+    )
+    html = cache.get(sleutel)
+    if html is None:
+        t = trends_for_team(team=team)
+        html = render_to_string("acties/_dashboard_trends.html", {"t": t, "g": _grafieken(t=t)})
+        cache.set(sleutel, str(html), TRENDS_TIMEOUT)
+    # Our own template's output, stored as plain text.
+    return mark_safe(html)  # noqa: S308 # nosec B308 B703
 
 
 @coordinator_mfa_required
@@ -104,5 +152,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "pad": request.path,
             },
         )
-    d = dashboard_for_team(team=team)
-    return render(request, "acties/dashboard.html", {"d": d, "team": team, "g": _grafieken(d)})
+    d = dashboard_for_team(team=team, trends=False)
+    _rij_teksten(d)
+    return render(
+        request,
+        "acties/dashboard.html",
+        {"d": d, "team": team, "g": _grafieken(d=d), "trends": _trends_html(team)},
+    )

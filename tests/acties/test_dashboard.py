@@ -233,9 +233,9 @@ def test_geholpen_answers_per_actie_and_per_buurt(coordinator_client, world):
         actie=_actie(world, team=world.other_team),
     )
     d = dashboard_for_team(team=world.team)
-    [(actie_id, telling)] = d.geholpen_per_actie
+    [(actie_id, telling)] = d.trends.geholpen_per_actie
     assert (actie_id, telling.naam, telling.ja, telling.deels, telling.nee) == (actie.pk, "Bankjes", 2, 1, 1)
-    [buurt] = d.geholpen_per_buurt
+    [buurt] = d.trends.geholpen_per_buurt
     assert (buurt.naam, buurt.ja, buurt.deels, buurt.nee) == (world.buurt.naam, 2, 1, 2)
     html = coordinator_client.get(URL).content.decode()
     assert "Heeft het geholpen? Per buurt" in html
@@ -306,11 +306,91 @@ def _veel(world, n: int) -> None:
 @pytest.mark.parametrize("n", [10, 1000])
 def test_the_query_count_is_fixed_whatever_the_data(coordinator_client, world, n, django_assert_num_queries):
     _veel(world, n)
-    # session, user, TOTP check, the only team coordinated; then the eight of dashboard_for_team.
+    # session, user, TOTP check, the only team coordinated; then the eight of dashboard_for_team
+    # (the trends' three included: nothing cached yet).
     with django_assert_num_queries(12):
         response = coordinator_client.get(URL)
     assert response.status_code == 200
-    # With ?team=: the team, then the coördinator seat.
-    with django_assert_num_queries(13):
+    # With ?team=: the team, then the coördinator seat; the trends now come from the cache.
+    with django_assert_num_queries(10):
         response = coordinator_client.get(URL, {"team": world.team.pk})
     assert response.status_code == 200
+
+
+# Cached trends ------------------------------------------------------------------------------
+
+
+def _antwoord(world, actie, antwoord="ja"):
+    GeholpenReactie.objects.create(
+        actie=actie, buurt=world.buurt, team=world.team, antwoord=antwoord, datum=timezone.localdate()
+    )
+
+
+def _geholpen_tabel(html: str) -> str:
+    return html[html.index('id="kop-geholpen"') :]
+
+
+def test_cached_trends_are_the_same_page(coordinator_client, world):
+    _doorloop_data(world)
+    _antwoord(world, _actie(world, titel="Bankjes", status=ActieStatus.AFGEROND))
+    eerste = coordinator_client.get(URL).content.decode()
+    tweede = coordinator_client.get(URL).content.decode()
+    zonder_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert zonder_token.sub("", eerste) == zonder_token.sub("", tweede)
+    assert "12,5 d (2)" in tweede and "Bankjes" in _geholpen_tabel(tweede)
+
+
+def test_a_status_change_refreshes_the_lead_times(
+    coordinator_client, world, django_capture_on_commit_callbacks
+):
+    from signalen.services.status import signaal_status_change
+
+    signaal = _signaal(world.team, status=Status.DRAAGVLAK_BEREIKT, aangemaakt=3)
+    _stap(signaal, Status.DRAAGVLAK_BEREIKT, 2)
+
+    def triage_cel() -> str:
+        html = coordinator_client.get(URL).content.decode()
+        return re.search(r"Draagvlak tot triage: ([^·<]*)", html).group(1).strip()
+
+    assert triage_cel() == "–"
+    with django_capture_on_commit_callbacks(execute=True):
+        signaal_status_change(
+            signaal=signaal, naar=Status.GETRIEERD, door=world.coordinator, reden="Integraal"
+        )
+    # signalen.services.status bumped the team's version after commit: the step counts at once.
+    assert triage_cel().endswith("d (1)")
+
+
+def test_an_answer_and_a_new_title_refresh_the_answers(
+    coordinator_client, world, django_capture_on_commit_callbacks
+):
+    from acties.selectors_dashboard import dashboard_trends_changed
+
+    actie = _actie(world, titel="Bankjes", status=ActieStatus.AFGEROND)
+    assert "Bankjes" not in _geholpen_tabel(coordinator_client.get(URL).content.decode())
+    _antwoord(world, actie)
+    # Without a bump the cached copy stays (until its timeout) ...
+    assert "Bankjes" not in _geholpen_tabel(coordinator_client.get(URL).content.decode())
+    # ... the services bump after commit (geholpen_beantwoorden, actie_update of a title).
+    with django_capture_on_commit_callbacks(execute=True):
+        dashboard_trends_changed(world.team.pk)
+    assert "Bankjes" in _geholpen_tabel(coordinator_client.get(URL).content.decode())
+
+
+def test_trends_are_cached_per_language(coordinator_client, world):
+    from django.utils import translation
+
+    from acties.views.dashboard import _trends_html
+
+    _doorloop_data(world)
+    coordinator_client.get(URL)  # cached in Dutch
+    en = coordinator_client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("en"):
+        verwacht = _trends_html(world.team)  # from the cache the request filled, in English
+        verwacht_opnieuw = str(verwacht)
+    assert 'lang="en"' in en and verwacht in en and verwacht == verwacht_opnieuw
+    with translation.override("en"):
+        from django.utils.translation import gettext
+
+        kop = gettext("Doorlooptijden (mediaan, laatste 12 maanden)")
+    assert kop in en
