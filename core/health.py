@@ -30,7 +30,7 @@ def health_status() -> dict[str, dict]:
         state["database"] = _down("database", exc)
     try:
         if hasattr(cache, "ping"):
-            # core.cache.ResilientRedisCache keeps answering from memory while Redis is away;
+            # core.rediscache.ResilientRedisCache keeps answering from memory while Redis is away;
             # health reports Redis itself.
             cache.ping()
         cache.set("vbt:health", "1", 5)

@@ -3,11 +3,13 @@
 import datetime as dt
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=32)
 def _feestdagen(jaar: int) -> frozenset[dt.date]:
+    # Imported here: the package holds every country's calendar (about 11 MB resident), and only
+    # a forward and the follow-up job need it; every web and worker process would carry it otherwise.
+    import holidays
+
     return frozenset(holidays.country_holidays("NL", years=jaar))
 
 

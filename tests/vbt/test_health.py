@@ -34,7 +34,7 @@ def test_health_reports_every_part_up(client):
     "backend",
     # Django's own, and VBT's, which answers requests from memory while Redis is down but
     # still reports Redis itself here.
-    ["django.core.cache.backends.redis.RedisCache", "core.cache.ResilientRedisCache"],
+    ["django.core.cache.backends.redis.RedisCache", "core.rediscache.ResilientRedisCache"],
 )
 def test_health_is_503_naming_the_cache_when_it_is_down(client, settings, backend):
     # A real Redis client against a port where nothing listens: the cache is truly down.

@@ -76,7 +76,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis():
     )
     assert s["db_engine"] == "django.db.backends.postgresql"
     assert (s["db_name"], s["db_host"]) == ("vbt", "db.example")
-    assert s["cache"] == "core.cache.ResilientRedisCache"
+    assert s["cache"] == "core.rediscache.ResilientRedisCache"
     assert s["cache_location"] == "redis://cache.example:6379/3"
     assert s["eager"] is False
     assert s["broker"] == s["result_backend"] == "redis://cache.example:6379/3"
