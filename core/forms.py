@@ -62,9 +62,9 @@ _FIELDS_HTML_MAX = 512
 def unbound_fields_html(form: forms.BaseForm, *, key: tuple = (), wrap: dict[str, str] | None = None) -> str:
     """The form's fields (`as_field_group` each) as HTML, rendered once per process for an unbound
     form of this class, language, initial values and `key` (whatever else changes the fields,
-    such as choices set in `__init__`). A form renders each widget and option through templates; a page with four forms
-    spent most of its time there. `wrap`: field name → CSS class of a `<div>` around its group.
-    A bound form (errors, entered values) is rendered every time."""
+    such as choices set in `__init__`). A form renders each widget and option through templates;
+    a page with four forms spent most of its time there. `wrap`: field name → CSS class of a
+    `<div>` around its group. A bound form (errors, entered values) is rendered every time."""
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
