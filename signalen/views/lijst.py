@@ -48,7 +48,10 @@ def _filter_form(request: HttpRequest) -> SignaalFilterForm:
         .order_by("naam")
     )
     themas = pages.thema_list_for_user(user=request.user).only("id", "naam")
-    return SignaalFilterForm(request.GET or None, buurten=buurten, themas=themas)
+    # Bound only when a filter is asked for: a page link (`?na=`) alone leaves the form unbound,
+    # so a later page shows the same cached form as the first.
+    data = request.GET if any(naam in request.GET for naam in SignaalFilterForm.base_fields) else None
+    return SignaalFilterForm(data, buurten=buurten, themas=themas)
 
 
 def _filters_html(request: HttpRequest, form: SignaalFilterForm) -> str:

@@ -175,3 +175,14 @@ def test_seats_are_remembered_only_within_a_request_and_forgotten_when_a_seat_ch
     # Outside a request every question goes to the database.
     f.LidmaatschapFactory(team=ander, user=lid.user, rol=Rol.COORDINATOR)
     assert is_coordinator(user=lid.user, team=ander)
+
+
+def test_a_page_link_alone_leaves_the_filter_form_unbound(teamlid_client, team, thema):
+    for i in range(30):
+        f.SignaalFactory(team=team, thema=thema, titel=f"S{i}")
+    eerste = teamlid_client.get(LIJST)
+    tweede = teamlid_client.get(LIJST, {"na": eerste.context["pagina"].volgende})
+    assert not tweede.context["form"].is_bound
+    assert '<details class="filters">' in tweede.content.decode()
+    gefilterd = teamlid_client.get(LIJST, {"status": "nieuw", "na": eerste.context["pagina"].volgende})
+    assert gefilterd.context["form"].is_bound
