@@ -4,8 +4,9 @@ The rows run against a database of their own, `vbt_bench_pages` (on DATABASE_URL
 server, else postgres://postgres@127.0.0.1:5432; BENCH_PAGES_DATABASE_URL overrides), created,
 migrated and filled once: team A with 10,000 signals over five years (one with 500 supports),
 team B with 100,000 signals (for the CSV memory row), three buurten with 2,000-point outlines.
-Each row starts gunicorn (production settings, `gunicorn.conf.py`, 2 sync workers, static files
-collected and served by WhiteNoise, the cache in Redis when REDIS_URL is set) on a free loopback
+Each row starts gunicorn (production settings, `gunicorn.conf.py`, 2 sync workers, database
+connections kept (`?conn_max_age=60`, as the README advises), static files collected and served
+by WhiteNoise, the cache in Redis when REDIS_URL is set) on a free loopback
 port, logs a teamlid of team A in through a session cookie, and measures:
 
 - throughput: 2 client threads ask the same URL for `SECONDS` seconds, after a warm-up; the
@@ -237,7 +238,12 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "vbt.settings.production",
             "SECRET_KEY": SECRET_KEY,
             "STEUN_HASH_KEY": secrets.token_urlsafe(32),
-            "DATABASE_URL": database_url,
+            # Connections kept between requests, as the README's DATABASE_URL advises for a real
+            # site: without it every logged-in page opened a PostgreSQL connection (a new server
+            # process), which the login page (no query) never pays.
+            "DATABASE_URL": database_url
+            if "conn_max_age" in database_url
+            else database_url + ("&" if "?" in database_url else "?") + "conn_max_age=60",
             "SECURE_SSL_REDIRECT": "false",
             "DEBUG": "false",
             "LOG_LEVEL": "WARNING",

@@ -34,6 +34,10 @@ def user_needs_mfa(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
+    from buurten.selectors.teams import zetels_onthouden
+
+    if (zetels := zetels_onthouden(user=user)) is not None:
+        return any(rol == Rol.COORDINATOR for _team_id, rol in zetels)
     return user.lidmaatschappen.filter(rol=Rol.COORDINATOR).exists()
 
 

@@ -52,3 +52,41 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+# Rendered fields of unbound forms, per form class, language and what else shapes them.
+_FIELDS_HTML: dict[tuple, str] = {}
+_FIELDS_HTML_MAX = 512
+
+
+def unbound_fields_html(form: forms.BaseForm, *, key: tuple = (), wrap: dict[str, str] | None = None) -> str:
+    """The form's fields (`as_field_group` each) as HTML, rendered once per process for an unbound
+    form of this class, language, initial values and `key` (whatever else changes the fields,
+    such as choices set in `__init__`). A form renders each widget and option through templates;
+    a page with four forms spent most of its time there. `wrap`: field name → CSS class of a
+    `<div>` around its group. A bound form (errors, entered values) is rendered every time."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    def render() -> str:
+        parts = []
+        for field in form:
+            html = str(field.as_field_group())
+            if wrap and field.name in wrap:
+                html = f'<div class="{wrap[field.name]}">{html}</div>'
+            parts.append(html)
+        return "".join(parts)
+
+    if form.is_bound:
+        # Django's own widget HTML, escaped by its templates.
+        return mark_safe(render())  # noqa: S308 # nosec B308 B703
+    initial = repr(sorted((k, str(v)) for k, v in form.initial.items()))
+    cache_key = (type(form).__module__, type(form).__qualname__, get_language(), initial, key)
+    html = _FIELDS_HTML.get(cache_key)
+    if html is None:
+        html = render()
+        if len(_FIELDS_HTML) >= _FIELDS_HTML_MAX:
+            _FIELDS_HTML.clear()
+        _FIELDS_HTML[cache_key] = html
+    # Django's own widget HTML, escaped by its templates, kept as plain text.
+    return mark_safe(html)  # noqa: S308 # nosec B308 B703

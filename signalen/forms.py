@@ -296,11 +296,26 @@ class StatusForm(forms.Form):
         self.fields["naar"].choices = [("", _("Kies een status"))] + [(k, Status(k).label) for k in keuzes]
 
 
+class _EenmaalGelezen(forms.models.ModelChoiceIterator):
+    """Choices from the field's queryset read once (and kept on it), not through `.iterator()`,
+    which on PostgreSQL is a server-side cursor: three round trips each time they are listed."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class _FilterKeuze(forms.ModelChoiceField):
+    iterator = _EenmaalGelezen
+
+
 class SignaalFilterForm(forms.Form):
     """Filters of the list, map and CSV export (GET)."""
 
-    buurt = forms.ModelChoiceField(label=_("Buurt"), queryset=Buurt.objects.none(), required=False)
-    thema = forms.ModelChoiceField(label=_("Thema"), queryset=Thema.objects.none(), required=False)
+    buurt = _FilterKeuze(label=_("Buurt"), queryset=Buurt.objects.none(), required=False)
+    thema = _FilterKeuze(label=_("Thema"), queryset=Thema.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle"))] + Status.choices, required=False)
     kanaal = forms.ChoiceField(label=_("Kanaal"), choices=[("", _("Alle"))] + Kanaal.choices, required=False)
     van = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput)

@@ -12,6 +12,9 @@ subquery, whatever the number of teams.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +25,43 @@ from django.utils.translation import gettext as _
 from audit.services import audit_refused
 from buurten.models import Buurt, Lidmaatschap, Partner, PartnerInzet, Rol, Subgebied, Team, User
 from core.geojson import feature_collection
+
+# The seats of the people asked about in this request: (team_id, rol) per user id. Only while a
+# request runs (`toegang_per_verzoek`, from `buurten.middleware`): a page asks "member?",
+# "coordinator?", "which teams?" and "needs TOTP?" several times, and each was a query. Outside
+# a request (services called from commands, tasks and tests) nothing is remembered.
+_ZETELS: ContextVar[dict[int, tuple[tuple[int, str], ...]] | None] = ContextVar("vbt_zetels", default=None)
+
+
+@contextmanager
+def toegang_per_verzoek() -> Iterator[None]:
+    """Remember each person's seats for the duration of the block (one request)."""
+    token = _ZETELS.set({})
+    try:
+        yield
+    finally:
+        _ZETELS.reset(token)
+
+
+def toegang_vergeten() -> None:
+    """Forget the remembered seats: a service changed a membership in this request."""
+    memo = _ZETELS.get()
+    if memo is not None:
+        memo.clear()
+
+
+def zetels_onthouden(*, user: Any) -> tuple[tuple[int, str], ...] | None:
+    """The person's seats as (team_id, rol), read once per request in one query; None outside a
+    request (the callers then ask the database the question itself)."""
+    memo = _ZETELS.get()
+    if memo is None or not (user and user.is_authenticated and user.pk):
+        return None
+    zetels = memo.get(user.pk)
+    if zetels is None:
+        zetels = memo[user.pk] = tuple(
+            Lidmaatschap.objects.filter(user_id=user.pk).values_list("team_id", "rol")
+        )
+    return zetels
 
 
 def sees_all(*, user: Any) -> bool:
@@ -87,6 +127,8 @@ def is_member(*, user: Any, team: Team) -> bool:
         return True
     if not (user and user.is_authenticated and user.is_active):
         return False
+    if (zetels := zetels_onthouden(user=user)) is not None:
+        return any(team_id == team.pk for team_id, _rol in zetels)
     return Lidmaatschap.objects.filter(user_id=user.pk, team_id=team.pk).exists()
 
 
@@ -100,6 +142,8 @@ def is_coordinator(*, user: Any, team: Team) -> bool:
         return True
     if not (user and user.is_authenticated and user.is_active):
         return False
+    if (zetels := zetels_onthouden(user=user)) is not None:
+        return (team.pk, Rol.COORDINATOR) in zetels
     return Lidmaatschap.objects.filter(user_id=user.pk, team_id=team.pk, rol=Rol.COORDINATOR).exists()
 
 
@@ -113,6 +157,8 @@ def coordinates_any_team(*, user: Any) -> bool:
         return True
     if not (user and user.is_authenticated and user.is_active) or second_factor_pending(user=user):
         return False
+    if (zetels := zetels_onthouden(user=user)) is not None:
+        return any(rol == Rol.COORDINATOR for _team_id, rol in zetels)
     return Lidmaatschap.objects.filter(user_id=user.pk, rol=Rol.COORDINATOR).exists()
 
 

@@ -32,7 +32,7 @@ from buurten.models import (
     Uitnodiging,
     User,
 )
-from buurten.selectors.teams import is_coordinator, sees_all
+from buurten.selectors.teams import is_coordinator, sees_all, toegang_vergeten
 from core.actors import is_system, require_actor
 from core.cache import buurten_changed, buurten_index_changed
 from core.geojson import (
@@ -351,6 +351,7 @@ def _lidmaatschap_create(*, team: Team, door: Any, user: User, partner: Partner,
             lid = Lidmaatschap.objects.create(user=user, team=team, partner=partner, rol=rol)
     except IntegrityError as exc:  # a concurrent request won the race for the same seat
         raise ValidationError(_dubbel_bericht(team=team, user=user, partner=partner)) from exc
+    toegang_vergeten()
     user_sync_staff(user=user)
     _audit_lid(door=door, actie="lidmaatschap.create", lid=lid, details={"rol": lid.rol})
     return lid
@@ -401,6 +402,7 @@ def lidmaatschap_update_rol(*, lidmaatschap: Lidmaatschap, door: Any, rol: str) 
     van = lid.rol
     lid.rol = rol
     lid.save(update_fields=["rol"])
+    toegang_vergeten()
     user_sync_staff(user=lid.user)
     _audit_lid(door=door, actie="lidmaatschap.rol", lid=lid, details={"van": van, "naar": rol})
     return lid
@@ -416,6 +418,7 @@ def lidmaatschap_delete(*, lidmaatschap: Lidmaatschap, door: Any) -> None:
     user = lid.user
     ref = ("buurten.lidmaatschap", lid.pk)
     lid.delete()
+    toegang_vergeten()
     user_sync_staff(user=user)
     _audit_lid(door=door, actie="lidmaatschap.delete", lid=lid, details={"rol": lid.rol}, object=ref)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_refused
 from buurten.models import Lidmaatschap, Rol, Team
 from buurten.selectors import is_coordinator, is_member, second_factor_pending, sees_all, team_ids_for_user
+from buurten.selectors.teams import zetels_onthouden
 
 from ..models import Signaal, StatusWijziging, Steunbetuiging
 from ..workflow import OPEN_STATUSES, Actor
@@ -73,6 +74,8 @@ def team_ids_evaluated(*, user) -> list[int]:
     """The ids of `team_ids_for_user` as a list (one query): the teams whose signals `user` sees."""
     if sees_all(user=user):
         return sorted(Team.objects.values_list("id", flat=True))
+    if user and user.is_active and (zetels := zetels_onthouden(user=user)) is not None:
+        return sorted({team_id for team_id, _rol in zetels})
     return sorted({next(iter(row.values())) for row in team_ids_for_user(user=user)})
 
 

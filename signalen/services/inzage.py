@@ -12,19 +12,19 @@ from core.actors import require_actor
 from ..models import Signaal
 
 
-@transaction.atomic
 def signaal_vertrouwelijk_gelezen(*, signaal: Signaal, door: Any) -> None:
     """Record that `door` opened a confidential signal's detail page (nothing for an open one)."""
     require_actor(door)
     if not signaal.vertrouwelijk:
-        return
-    audit_record(
-        door=door,
-        actie="signaal.vertrouwelijk_gelezen",
-        object=signaal,
-        team_id=signaal.team_id,
-        details={"over_persoon": signaal.over_persoon},
-    )
+        return  # no transaction either: an open signal's page is read-only
+    with transaction.atomic():
+        audit_record(
+            door=door,
+            actie="signaal.vertrouwelijk_gelezen",
+            object=signaal,
+            team_id=signaal.team_id,
+            details={"over_persoon": signaal.over_persoon},
+        )
 
 
 @transaction.atomic

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -35,15 +40,37 @@ from ..services.inzage import signalen_export_record
 def _filter_form(request: HttpRequest) -> SignaalFilterForm:
     from buurten.selectors import buurt_list_for_user
 
-    return SignaalFilterForm(
-        request.GET or None,
-        # Only what a choice shows: a buurt's outline can be megabytes of GeoJSON.
-        buurten=buurt_list_for_user(user=request.user)
+    buurten = (
+        buurt_list_for_user(user=request.user)
         .select_related(None)
+        # Only what a choice shows: a buurt's outline can be megabytes of GeoJSON.
         .only("id", "naam", "code")
-        .order_by("naam"),
-        themas=pages.thema_list_for_user(user=request.user),
+        .order_by("naam")
     )
+    themas = pages.thema_list_for_user(user=request.user).only("id", "naam")
+    # Bound only when a filter is asked for: a page link (`?na=`) alone leaves the form unbound,
+    # so a later page shows the same cached form as the first.
+    data = request.GET if any(naam in request.GET for naam in SignaalFilterForm.base_fields) else None
+    return SignaalFilterForm(data, buurten=buurten, themas=themas)
+
+
+def _filters_html(request: HttpRequest, form: SignaalFilterForm) -> str:
+    """The filter form as HTML. The unbound form (most page views) is rendered once per language
+    and set of choices and cached: a form's widgets render through a template per option."""
+    if form.is_bound:
+        return render_to_string("signalen/_filters.html", {"form": form}, request)
+    choices = (
+        get_language(),
+        [(b.pk, b.naam) for b in form.fields["buurt"].queryset],
+        [(t.pk, t.naam) for t in form.fields["thema"].queryset],
+    )
+    key = "vbt:signaalfilters:" + hashlib.sha256(repr(choices).encode()).hexdigest()[:32]
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("signalen/_filters.html", {"form": form}, request)
+        cache.set(key, html, timeout=24 * 3600)
+    # Our own template's output, escaped there, stored as plain text.
+    return mark_safe(html)  # noqa: S308 # nosec B308 B703
 
 
 def _querystring(request: HttpRequest, *drop: str) -> str:
@@ -64,15 +91,18 @@ def _keyset_page(request: HttpRequest, signalen) -> pages.KeysetPagina:
 @login_required
 @require_GET
 def signaal_list(request: HttpRequest) -> HttpResponse:
-    """The team's signals, newest first, 50 per page by position (no count of all rows)."""
+    """The team's signals, newest first, 25 per page by position (no count of all rows)."""
     form = _filter_form(request)
     signalen = pages.signaal_list_filtered(user=request.user, filters=form.filters())
+    pagina = _keyset_page(request, pages.signaal_list_kaartje_kolommen(signalen))
     return render(
         request,
         "signalen/signaal_list.html",
         {
             "form": form,
-            "pagina": _keyset_page(request, signalen),
+            "filters_html": _filters_html(request, form),
+            "pagina": pagina,
+            "kaartjes": pages.signaal_kaartjes(signalen=pagina.rijen),
             "querystring": _querystring(request),
             "is_coordinator": coordinates_any_team(user=request.user),
         },
@@ -92,6 +122,7 @@ def signaal_kaart(request: HttpRequest) -> HttpResponse:
         "signalen/signaal_kaart.html",
         {
             "form": form,
+            "filters_html": _filters_html(request, form),
             "kaart_config": kaart_config(),
             "kaart_labels": {
                 "status": {k: str(v) for k, v in Status.choices},

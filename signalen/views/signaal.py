@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from buurten.mfa import mfa_missing, redirect_to_mfa_setup
 from buurten.widgets import kaart_config
-from core.forms import add_service_errors
+from core.forms import add_service_errors, unbound_fields_html
 
 from ..forms import (
     DoorzetAntwoordForm,
@@ -62,12 +64,24 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200, **forms: Any) -
         user=request.user, team=context["signaal"].team_id
     ):
         context["antwoord_form"] = forms.get("antwoord_form") or DoorzetAntwoordForm()
+    status_form = forms.get("status_form") or (StatusForm(keuzes=keuzes) if keuzes else None)
+    huishouden_form = forms.get("huishouden_form") or SteunHuishoudenForm()
+    anoniem_form = forms.get("anoniem_form") or SteunAnoniemForm()
+    foto_form = forms.get("foto_form") or FotoForm()
     context.update(
         {
-            "status_form": forms.get("status_form") or (StatusForm(keuzes=keuzes) if keuzes else None),
-            "huishouden_form": forms.get("huishouden_form") or SteunHuishoudenForm(),
-            "anoniem_form": forms.get("anoniem_form") or SteunAnoniemForm(),
-            "foto_form": forms.get("foto_form") or FotoForm(),
+            "status_form": status_form,
+            "status_velden": unbound_fields_html(status_form, key=tuple(keuzes)) if status_form else "",
+            "huishouden_form": huishouden_form,
+            "huishouden_velden": unbound_fields_html(huishouden_form, wrap={"email_toestemming": "vinkje"}),
+            "anoniem_form": anoniem_form,
+            "anoniem_velden": unbound_fields_html(anoniem_form),
+            "foto_form": foto_form,
+            "foto_velden": unbound_fields_html(foto_form),
+            # One token for the page's forms, not a `{% csrf_token %}` per withdrawal button.
+            "csrf_input": format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+            ),
             "kaart_config": kaart_config(),
             "punt_geojson": pages.signalen_geojson(signalen=[context["signaal"]]),
             "doorzettingen": doorzettingen,

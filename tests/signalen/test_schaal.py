@@ -58,15 +58,15 @@ def titels(response):
 
 
 def test_the_list_pages_by_position_newest_first(teamlid_client, team, thema):
-    bulk_signalen(team, thema, 120)
+    bulk_signalen(team, thema, 60)
     eerste = teamlid_client.get(LIJST)
-    assert titels(eerste) == [f"Bulk {i}" for i in range(119, 69, -1)]
-    assert "De nieuwste 50 signalen" in eerste.content.decode()
+    assert titels(eerste) == [f"Bulk {i}" for i in range(59, 34, -1)]
+    assert "De nieuwste 25 signalen" in eerste.content.decode()
     volgende = eerste.context["pagina"].volgende
     tweede = teamlid_client.get(LIJST, {"na": volgende})
-    assert titels(tweede) == [f"Bulk {i}" for i in range(69, 19, -1)]
+    assert titels(tweede) == [f"Bulk {i}" for i in range(34, 9, -1)]
     derde = teamlid_client.get(LIJST, {"na": tweede.context["pagina"].volgende})
-    assert titels(derde) == [f"Bulk {i}" for i in range(19, -1, -1)]
+    assert titels(derde) == [f"Bulk {i}" for i in range(9, -1, -1)]
     assert derde.context["pagina"].volgende is None
     terug = teamlid_client.get(LIJST, {"voor": derde.context["pagina"].vorige})
     assert titels(terug) == titels(tweede)

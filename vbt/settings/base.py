@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The person's team seats read once per request, however often a page asks the access rule.
+    "buurten.middleware.ToegangPerVerzoekMiddleware",
     # Permissions-Policy everywhere; Cache-Control: no-store on everything a logged-in person gets.
     "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
