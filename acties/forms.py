@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from buurten.models import Partner
 from core.forms import DateInput, ModelMultipleChoiceField
-from signalen.services.doorzetten import OPVOLGEN_WERKDAGEN, opvolgen_werkdagen_clean
+from signalen.forms import OpvolgenWerkdagenField
 
 from .models import Actie
 from .selectors import open_acties_for_team
@@ -78,23 +77,8 @@ class DoorzettenForm(forms.Form):
         error_messages={"required": _("Kies de partner naar wie de signalen worden doorgezet.")},
     )
     reden = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    opvolgen_werkdagen = forms.IntegerField(
-        label=_("Opvolgen na (werkdagen)"),
-        initial=OPVOLGEN_WERKDAGEN,
-        help_text=_("Weekenden en feestdagen tellen niet mee; 1 tot en met 60."),
-        required=False,
-        error_messages={"invalid": _("Vul een heel aantal werkdagen in.")},
-    )
+    opvolgen_werkdagen = OpvolgenWerkdagenField()
 
     def __init__(self, *args, gemeente_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = _partners(gemeente_ids)
-
-    def clean_opvolgen_werkdagen(self):
-        werkdagen = self.cleaned_data["opvolgen_werkdagen"]
-        if werkdagen is None:
-            return OPVOLGEN_WERKDAGEN
-        try:
-            return opvolgen_werkdagen_clean(werkdagen)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["opvolgen_werkdagen"]) from None

@@ -29,9 +29,34 @@ from core.forms import DateInput, ModelMultipleChoiceField
 
 from .models import AANTAL_ANONIEM, DoorzetAntwoord, Kanaal, Status, Thema
 from .selectors.pages import SignaalFilter, thema_list_for_team
+from .services.doorzetten import OPVOLGEN_WERKDAGEN, opvolgen_werkdagen_clean
 from .services.fotos import SchoneFoto, foto_clean, fotos_check_budget
 
 MAX_FOTOS = 10
+
+
+class OpvolgenWerkdagenField(forms.IntegerField):
+    """The follow-up term of a forward in working days: empty is the default (10), else 1 to 60
+    (the service's rule, `opvolgen_werkdagen_clean`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Opvolgen na (werkdagen)"))
+        kwargs.setdefault("help_text", _("Weekenden en feestdagen tellen niet mee; 1 tot en met 60."))
+        super().__init__(
+            initial=OPVOLGEN_WERKDAGEN,
+            required=False,
+            error_messages={"invalid": _("Vul een heel aantal werkdagen in.")},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        werkdagen = super().clean(value)
+        if werkdagen is None:
+            return OPVOLGEN_WERKDAGEN
+        try:
+            return opvolgen_werkdagen_clean(werkdagen)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["opvolgen_werkdagen"]) from None
 
 
 class MeerdereBestandenInput(forms.ClearableFileInput):

@@ -29,7 +29,7 @@ from core.admin import BadInputAdminMixin
 from core.forms import add_service_errors
 from core.geojson import feature_collection, point
 
-from ..forms import DoorzetAntwoordForm
+from ..forms import DoorzetAntwoordForm, OpvolgenWerkdagenField
 from ..models import (
     Doorzetting,
     Signaal,
@@ -50,7 +50,7 @@ from ..services import (
     steun_withdraw,
     themas,
 )
-from ..services.doorzetten import OPVOLGEN_WERKDAGEN, doorzetting_beantwoorden, opvolgen_werkdagen_clean
+from ..services.doorzetten import doorzetting_beantwoorden
 from . import avg, teams  # noqa: F401  the team admin with signalen's settings; the AVG export
 
 
@@ -207,28 +207,13 @@ class TriageForm(forms.Form):
         label=_("Doorzetten naar (bij primaire taak)"), queryset=Partner.objects.none(), required=False
     )
     reden = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    opvolgen_werkdagen = forms.IntegerField(
-        label=_("Opvolgen na (werkdagen, bij primaire taak)"),
-        initial=OPVOLGEN_WERKDAGEN,
-        help_text=_("Weekenden en feestdagen tellen niet mee; 1 tot en met 60."),
-        required=False,
-        error_messages={"invalid": _("Vul een heel aantal werkdagen in.")},
-    )
+    opvolgen_werkdagen = OpvolgenWerkdagenField(label=_("Opvolgen na (werkdagen, bij primaire taak)"))
 
     def __init__(self, *args, gemeente_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(gemeente_id__in=gemeente_ids).order_by(
             "naam"
         )
-
-    def clean_opvolgen_werkdagen(self):
-        werkdagen = self.cleaned_data["opvolgen_werkdagen"]
-        if werkdagen is None:
-            return OPVOLGEN_WERKDAGEN
-        try:
-            return opvolgen_werkdagen_clean(werkdagen)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["opvolgen_werkdagen"]) from None
 
 
 class VerwijderForm(forms.Form):
